@@ -1,0 +1,111 @@
+"""Shared API plumbing: pagination, the error format and the tenancy-scoped base view.
+
+Every project route derives from ``ProjectScopedView``: it resolves ``{key}`` through the scoped selector
+(404 for missing and forbidden alike) and checks the caller's project roles against ``roles`` for the
+HTTP method (403), so a new view is scoped without anyone remembering to.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, pagination, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from golive.accounts.selectors import roles_for
+from golive.errors import DomainError, NotAllowed
+from golive.lifecycle.selectors import project_get_for_user
+
+# Role sets used by views' ``roles`` declarations.
+ANY_MEMBER = frozenset({"admin", "consultant_lead", "consultant", "customer_lead", "customer_member", "support"})
+VENDOR_STAFF = frozenset({"admin", "consultant_lead", "consultant", "support"})
+LEADS = frozenset({"admin", "consultant_lead"})
+CONSULTANTS = frozenset({"admin", "consultant_lead", "consultant"})
+
+
+class Pagination(pagination.PageNumberPagination):
+    """``{count, next, previous, results}`` with ``?page`` and ``?page_size`` (default 50, at most 1000)."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+def _first_message(detail) -> tuple[str, str] | None:
+    if isinstance(detail, dict):
+        for field, value in detail.items():
+            found = _first_message(value)
+            if found:
+                return (field if found[0] == "" else f"{field}.{found[0]}" if not found[0].isdigit() else field,
+                        found[1])
+    elif isinstance(detail, list):
+        for value in detail:
+            found = _first_message(value)
+            if found:
+                return found
+    elif detail is not None:
+        return ("", str(detail))
+    return None
+
+
+def validation_response(detail) -> Response:
+    """400 ``{"detail": "<field>: <message>", "errors": {field: [messages]}}``."""
+    if isinstance(detail, list | str):
+        detail = {"non_field_errors": detail if isinstance(detail, list) else [detail]}
+    first = _first_message(detail)
+    summary = f"{first[0]}: {first[1]}" if first and first[0] and first[0] != "non_field_errors" else (
+        first[1] if first else "Invalid input.")
+    return Response({"detail": summary, "errors": detail}, status=status.HTTP_400_BAD_REQUEST)
+
+
+def exception_handler(exc, context):
+    """Map domain errors to the contract's answers: 400 field errors, 403, 404, 409 with criteria."""
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return validation_response(detail)
+    if isinstance(exc, exceptions.ValidationError):
+        return validation_response(exc.detail)
+    if isinstance(exc, DomainError):
+        body = {"detail": exc.message}
+        if exc.criteria is not None:
+            body["criteria"] = exc.criteria
+        return Response(body, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, NotAllowed):
+        return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or None)
+    return drf_exception_handler(exc, context)
+
+
+PROJECT_KEY_PARAMETER = OpenApiParameter("key", OpenApiTypes.STR, OpenApiParameter.PATH,
+                                         description="Project key, e.g. ACME1")
+
+
+class ProjectScopedView(APIView):
+    """Base for every ``/projects/{key}/...`` view: sets ``self.project`` and ``self.roles``.
+
+    ``roles`` maps an HTTP method to the set of roles allowed; a visible project with the wrong role is 403.
+    """
+
+    roles: dict[str, frozenset[str]] = {"GET": ANY_MEMBER}
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.project = project_get_for_user(request.user, kwargs["key"])
+        self.roles_held = roles_for(request.user, self.project)
+        allowed = self.roles.get(request.method, self.roles.get("GET") if request.method in ("HEAD", "OPTIONS")
+                                 else frozenset())
+        if not (self.roles_held & allowed):
+            raise exceptions.PermissionDenied("Your role on this project does not allow this action.")
+
+    def paginate(self, queryset, serializer_class):
+        paginator = Pagination()
+        page = paginator.paginate_queryset(queryset, self.request, view=self)
+        return paginator.get_paginated_response(serializer_class(page, many=True, context={"request": self.request}).data)

@@ -1,0 +1,31 @@
+"""Routes of the REST API v1 (CONTRACT.md). Feature apps add their project routes here."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from golive.accounts import api as accounts_api
+from golive.audit import api as audit_api
+from golive.lifecycle import api as lifecycle_api
+
+project = "projects/<str:key>/"
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
+    path("me/", accounts_api.MeView.as_view(), name="api-me"),
+    path("organizations/", accounts_api.OrganizationListView.as_view(), name="api-organizations"),
+    path("users/", accounts_api.UserListView.as_view(), name="api-users"),
+    path("templates/", lifecycle_api.TemplateListView.as_view(), name="api-templates"),
+    path("portfolio/", lifecycle_api.PortfolioView.as_view(), name="api-portfolio"),
+    path("projects/", lifecycle_api.ProjectListView.as_view(), name="api-projects"),
+    path(project, lifecycle_api.ProjectDetailView.as_view(), name="api-project"),
+    path(project + "members/", lifecycle_api.MemberListView.as_view(), name="api-members"),
+    path(project + "phases/", lifecycle_api.PhaseListView.as_view(), name="api-phases"),
+    path(project + "phases/<slug:phase>/skip/", lifecycle_api.PhaseSkipView.as_view(), name="api-phase-skip"),
+    path(project + "review-rounds/", lifecycle_api.ReviewRoundView.as_view(), name="api-review-rounds"),
+    path(project + "gate/", lifecycle_api.GateView.as_view(), name="api-gate"),
+    path(project + "signoffs/", lifecycle_api.SignOffListView.as_view(), name="api-signoffs"),
+    path(project + "advance/", lifecycle_api.AdvanceView.as_view(), name="api-advance"),
+    path(project + "audit/", audit_api.ProjectAuditView.as_view(), name="api-audit"),
+]

@@ -1,0 +1,136 @@
+"""Reads of projects and phases. Every project lookup goes through here and is scoped to the caller."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from golive.accounts.models import Organization
+from golive.lifecycle.gates import GateEvaluation, evaluate_gate, evaluate_gates
+from golive.lifecycle.models import LifecycleTemplate, Phase, PhaseStatus, Project, SignOff
+
+
+def project_list_for_user(user) -> QuerySet[Project]:
+    """Projects the caller may see: all for administrators, otherwise those they are a member of
+    (and, for customer users, only projects of their own organization)."""
+    qs = Project.objects.all()
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_admin:
+        return qs
+    qs = qs.filter(memberships__user=user)
+    if user.organization is None or user.organization.kind == Organization.Kind.CUSTOMER:
+        qs = qs.filter(customer_id=user.organization_id)
+    return qs
+
+
+def project_list_with_phases(user) -> QuerySet[Project]:
+    """The visible projects with everything a list shows loaded in a fixed number of queries."""
+    return project_list_for_user(user).select_related("customer", "template", "current_phase").prefetch_related(
+        Prefetch("phases", queryset=Phase.objects.order_by("order"))
+    )
+
+
+def project_get_for_user(user, key: str, *, queryset: QuerySet[Project] | None = None) -> Project:
+    """One visible project by key; a missing and a forbidden project are the same 404."""
+    qs = queryset if queryset is not None else project_list_for_user(user).select_related(
+        "customer", "template", "current_phase"
+    )
+    try:
+        return qs.get(key=key)
+    except Project.DoesNotExist:
+        raise Http404("No such project.") from None
+
+
+def phase_list(*, project) -> QuerySet[Phase]:
+    return Phase.objects.filter(project=project).order_by("order")
+
+
+def phase_get(*, project, key: str) -> Phase:
+    try:
+        return Phase.objects.select_related("project").get(project=project, key=key)
+    except Phase.DoesNotExist:
+        raise Http404("No such phase.") from None
+
+
+def gate_for_project(*, project) -> GateEvaluation | None:
+    """The live gate of the current phase, or None once the project is closed."""
+    if project.current_phase is None:
+        return None
+    phase = project.current_phase
+    phase.project = project
+    return evaluate_gate(phase)
+
+
+def gates_for_projects(projects) -> dict[int, GateEvaluation]:
+    """Current-phase gates of many projects, keyed by project id, in a bounded number of queries."""
+    phases = []
+    for project in projects:
+        if project.current_phase is not None:
+            project.current_phase.project = project
+            phases.append(project.current_phase)
+    by_phase = evaluate_gates(phases)
+    return {phase.project_id: by_phase[phase.pk] for phase in phases}
+
+
+def signoff_list(*, project) -> QuerySet[SignOff]:
+    return SignOff.objects.filter(project=project).select_related("phase", "signed_by")
+
+
+def template_list() -> QuerySet[LifecycleTemplate]:
+    return LifecycleTemplate.objects.all()
+
+
+def _today(project) -> datetime.date:
+    return timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(project.timezone)).date()
+
+
+def project_health(project, phases: list[Phase]) -> tuple[str, int]:
+    """``(health, days_late)`` from the schedule: late when the current phase runs past its planned end by more
+    than a week (or go-live has passed unrecorded), at risk when it runs past it at all."""
+    if project.status == Project.Status.CLOSED:
+        return "closed", 0
+    current = project.current_phase
+    if current is None or current.planned_end is None:
+        return "on_track", 0
+    days_late = (_today(project) - current.planned_end).days
+    if days_late > 7:
+        return "late", days_late
+    if days_late > 0:
+        return "at_risk", days_late
+    return "on_track", 0
+
+
+def portfolio_rows(projects) -> list[dict]:
+    """One row per project (loaded by ``project_list_with_phases``) for the portfolio, gates included."""
+    projects = list(projects)
+    gates = gates_for_projects(projects)
+    rows = []
+    for project in projects:
+        phases = sorted(project.phases.all(), key=lambda p: p.order)
+        current = project.current_phase
+        upcoming = [p for p in phases if p.status == PhaseStatus.NOT_STARTED and current and p.order > current.order]
+        milestone = upcoming[0] if upcoming else None
+        hypercare = next((p for p in phases if p.key == "hypercare"), None)
+        health, days_late = project_health(project, phases)
+        gate = gates.get(project.pk)
+        rows.append({
+            "key": project.key, "name": project.name, "customer": project.customer.name,
+            "status": project.status,
+            "phase": current.key if current else None, "phase_name": current.name if current else None,
+            "phase_planned_end": current.planned_end if current else None,
+            "planned_go_live": project.planned_go_live, "health": health, "days_late": days_late,
+            "gate_passed": gate.passed if gate else None,
+            "gate_failing": [c["label"] for c in gate.failing] if gate else [],
+            "next_milestone": {"phase": milestone.key, "name": milestone.name, "date": milestone.planned_start}
+            if milestone else None,
+            "hypercare": {PhaseStatus.ACTIVE: "active", PhaseStatus.DONE: "exited",
+                          PhaseStatus.SKIPPED: "skipped"}.get(hypercare.status, "not_started")
+            if hypercare else "not_started",
+            "project": project,
+        })
+    return rows
