@@ -56,9 +56,10 @@ def _lock(project: Project) -> Project:
 def project_create(
     *, actor, key: str, name: str, customer: Organization, template: LifecycleTemplate | None = None,
     planned_go_live: dt.date | None = None, timezone_name: str | None = None, hypercare_days: int | None = None,
-    description: str = "",
+    description: str = "", at: dt.datetime | None = None,
 ) -> Project:
-    """Create a project with its phases from the template; the first phase starts now.
+    """Create a project with its phases from the template; the first phase starts now (or ``at``, for
+    back-filled history such as the demo data).
 
     A vendor consultant who creates a project becomes its consultant lead.
     """
@@ -72,7 +73,7 @@ def project_create(
     )
     project.full_clean()
     project.save()
-    now = timezone.now()
+    now = at or timezone.now()
     phases = []
     for order, spec in enumerate(template.definition["phases"], start=1):
         phases.append(Phase(project=project, key=spec["key"], name=spec["name"], order=order * 10,
@@ -116,8 +117,11 @@ def _next_phase(project: Project, after: Phase) -> Phase | None:
 
 
 @transaction.atomic
-def phase_advance(*, actor, project: Project, comment: str = "", override_reason: str = "") -> Project:
-    """Close the current phase and start the next one, if its gate passes.
+def phase_advance(
+    *, actor, project: Project, comment: str = "", override_reason: str = "", at: dt.datetime | None = None
+) -> Project:
+    """Close the current phase and start the next one (now, or ``at`` for back-filled history), if its gate
+    passes.
 
     A failing gate refuses the move (``GateFailed`` with the criteria) unless a consultant lead gives an
     override reason; the override and the failing criteria are recorded in the audit log. Advancing out of
@@ -140,7 +144,7 @@ def phase_advance(*, actor, project: Project, comment: str = "", override_reason
                              criteria=evaluation.criteria)
         if Role.CONSULTANT_LEAD not in _roles(actor, project):
             raise NotAllowed(_("Only the consultant lead may override a gate."))
-    now = timezone.now()
+    now = at or timezone.now()
     current.status = PhaseStatus.DONE
     current.actual_end = now
     current.save(update_fields=["status", "actual_end"])

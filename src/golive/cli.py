@@ -1,0 +1,176 @@
+"""The ``golive`` command (CONTRACT.md, Command line).
+
+Exit status: 0 on success, 1 on a handled error (message on stderr, no traceback), 2 on bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+class CliError(Exception):
+    """A handled failure: printed on stderr, exit status 1."""
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "golive.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def _print_logins(out) -> None:
+    from golive.demo import DEMO_PASSWORD, LOGINS
+
+    out.write(f"Demo logins (password for all: {DEMO_PASSWORD}):\n")
+    for username, what in LOGINS:
+        out.write(f"  {username:<15} {what}\n")
+
+
+def cmd_serve(args) -> int:
+    from waitress import serve
+
+    from golive import demo
+    from golive.wsgi import application
+
+    _migrate()
+    if not args.no_demo:
+        from golive.accounts.models import User
+
+        if not User.objects.exists():
+            demo.load()
+    url = f"http://{args.host}:{args.port}/"
+    sys.stdout.write(f"GoLive is serving on {url}\n")
+    if demo.is_loaded():
+        _print_logins(sys.stdout)
+    sys.stdout.flush()
+    serve(application, host=args.host, port=args.port, threads=args.threads, ident="golive",
+          channel_timeout=60, connection_limit=200, clear_untrusted_proxy_headers=True)
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    _migrate(verbosity=1)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from golive import demo
+
+    _migrate()
+    if demo.load():
+        sys.stdout.write("Demo data loaded.\n")
+    else:
+        sys.stdout.write("Demo data already present; nothing changed.\n")
+    _print_logins(sys.stdout)
+    return 0
+
+
+def cmd_createuser(args) -> int:
+    from django.core.exceptions import ValidationError
+
+    from golive.accounts import services
+    from golive.accounts.models import Organization
+
+    organization = None
+    if args.org:
+        organization = Organization.objects.filter(slug=args.org).first()
+        if organization is None:
+            raise CliError(f"no organization with slug {args.org!r}")
+    try:
+        user = services.user_create(actor=None, username=args.username, password=args.password,
+                                    email=args.email or "", organization=organization, is_admin=args.admin)
+    except ValidationError as exc:
+        messages = "; ".join(f"{field}: {' '.join(errs)}" for field, errs in exc.message_dict.items())
+        raise CliError(messages) from None
+    sys.stdout.write(f"Created user {user.username}{' (administrator)' if user.is_admin else ''}.\n")
+    return 0
+
+
+def cmd_token(args) -> int:
+    from golive.accounts import services
+    from golive.accounts.models import User
+
+    user = User.objects.filter(username=args.username).first()
+    if user is None:
+        raise CliError(f"no user {args.username!r}")
+    sys.stdout.write(services.token_get_or_create(user=user).key + "\n")
+    return 0
+
+
+def cmd_manage(args) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["golive manage", *args.args])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="golive", description="GoLive: SaaS implementation projects, "
+                                     "from kickoff to a quiet hypercare.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="migrate, load the demo data on an empty database and serve")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-demo", action="store_true", help="do not load the demo data")
+    serve.add_argument("--threads", type=int, default=int(os.environ.get("GOLIVE_THREADS", "8")),
+                       help="worker threads of the WSGI server (default 8)")
+    serve.set_defaults(func=cmd_serve)
+
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    sub.add_parser("demo", help="load the demo data set (idempotent)").set_defaults(func=cmd_demo)
+
+    createuser = sub.add_parser("createuser", help="create a user")
+    createuser.add_argument("username")
+    createuser.add_argument("--password", required=True)
+    createuser.add_argument("--email")
+    createuser.add_argument("--org", help="organization slug")
+    createuser.add_argument("--admin", action="store_true", help="make a vendor administrator")
+    createuser.set_defaults(func=cmd_createuser)
+
+    token = sub.add_parser("token", help="print a user's API token (created if missing)")
+    token.add_argument("username")
+    token.set_defaults(func=cmd_token)
+
+    manage = sub.add_parser("manage", help="Django management commands", add_help=False)
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        _setup()
+        return args.func(args)
+    except CliError as exc:
+        sys.stderr.write(f"golive {args.command}: {exc}\n")
+        return 1
+    except ImproperlyConfigured as exc:
+        sys.stderr.write(f"golive: configuration error: {exc}\n")
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    except Exception as exc:  # a database that cannot be reached, a full disk...: no traceback for users
+        from django.db import DatabaseError
+
+        if isinstance(exc, DatabaseError | OSError):
+            sys.stderr.write(f"golive {args.command}: {exc.__class__.__name__}: {exc}\n")
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
