@@ -35,12 +35,17 @@ def world(db):
     w.other_customer = UserFactory(username="other_customer", organization=globex)
 
     w.project = make_project(actor=w.lead, key="ACME", customer=acme)
-    for user, role in [(w.consultant, Role.CONSULTANT), (w.support, Role.SUPPORT),
-                       (w.customer_lead, Role.CUSTOMER_LEAD), (w.customer_member, Role.CUSTOMER_MEMBER)]:
+    for user, role in [
+        (w.consultant, Role.CONSULTANT),
+        (w.support, Role.SUPPORT),
+        (w.customer_lead, Role.CUSTOMER_LEAD),
+        (w.customer_member, Role.CUSTOMER_MEMBER),
+    ]:
         account_services.membership_add(actor=w.lead, project=w.project, user=user, role=role)
     w.other_project = make_project(actor=w.other_lead, key="GLOBEX", customer=globex)
-    account_services.membership_add(actor=w.other_lead, project=w.other_project, user=w.other_customer,
-                                    role=Role.CUSTOMER_LEAD)
+    account_services.membership_add(
+        actor=w.other_lead, project=w.other_project, user=w.other_customer, role=Role.CUSTOMER_LEAD
+    )
     return w
 
 

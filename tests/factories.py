@@ -45,5 +45,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def make_project(*, actor, key: str, customer: Organization, go_live: dt.date | None = None, **kwargs) -> Project:
     return lifecycle_services.project_create(
-        actor=actor, key=key, name=kwargs.pop("name", f"Project {key}"), customer=customer,
-        planned_go_live=go_live or dt.date.today() + dt.timedelta(days=120), **kwargs)
+        actor=actor,
+        key=key,
+        name=kwargs.pop("name", f"Project {key}"),
+        customer=customer,
+        planned_go_live=go_live or dt.date.today() + dt.timedelta(days=120),
+        **kwargs,
+    )

@@ -41,8 +41,10 @@ def _first_message(detail) -> tuple[str, str] | None:
         for field, value in detail.items():
             found = _first_message(value)
             if found:
-                return (field if found[0] == "" else f"{field}.{found[0]}" if not found[0].isdigit() else field,
-                        found[1])
+                return (
+                    field if found[0] == "" else f"{field}.{found[0]}" if not found[0].isdigit() else field,
+                    found[1],
+                )
     elif isinstance(detail, list):
         for value in detail:
             found = _first_message(value)
@@ -58,8 +60,11 @@ def validation_response(detail) -> Response:
     if isinstance(detail, list | str):
         detail = {"non_field_errors": detail if isinstance(detail, list) else [detail]}
     first = _first_message(detail)
-    summary = f"{first[0]}: {first[1]}" if first and first[0] and first[0] != "non_field_errors" else (
-        first[1] if first else "Invalid input.")
+    summary = (
+        f"{first[0]}: {first[1]}"
+        if first and first[0] and first[0] != "non_field_errors"
+        else (first[1] if first else "Invalid input.")
+    )
     return Response({"detail": summary, "errors": detail}, status=status.HTTP_400_BAD_REQUEST)
 
 
@@ -84,8 +89,9 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-PROJECT_KEY_PARAMETER = OpenApiParameter("key", OpenApiTypes.STR, OpenApiParameter.PATH,
-                                         description="Project key, e.g. ACME1")
+PROJECT_KEY_PARAMETER = OpenApiParameter(
+    "key", OpenApiTypes.STR, OpenApiParameter.PATH, description="Project key, e.g. ACME1"
+)
 
 
 class ProjectScopedView(APIView):
@@ -100,12 +106,15 @@ class ProjectScopedView(APIView):
         super().initial(request, *args, **kwargs)
         self.project = project_get_for_user(request.user, kwargs["key"])
         self.roles_held = roles_for(request.user, self.project)
-        allowed = self.roles.get(request.method, self.roles.get("GET") if request.method in ("HEAD", "OPTIONS")
-                                 else frozenset())
+        allowed = self.roles.get(
+            request.method, self.roles.get("GET") if request.method in ("HEAD", "OPTIONS") else frozenset()
+        )
         if not (self.roles_held & allowed):
             raise exceptions.PermissionDenied("Your role on this project does not allow this action.")
 
     def paginate(self, queryset, serializer_class):
         paginator = Pagination()
         page = paginator.paginate_queryset(queryset, self.request, view=self)
-        return paginator.get_paginated_response(serializer_class(page, many=True, context={"request": self.request}).data)
+        return paginator.get_paginated_response(
+            serializer_class(page, many=True, context={"request": self.request}).data
+        )

@@ -52,8 +52,16 @@ def cmd_serve(args) -> int:
     if demo.is_loaded():
         _print_logins(sys.stdout)
     sys.stdout.flush()
-    serve(application, host=args.host, port=args.port, threads=args.threads, ident="golive",
-          channel_timeout=60, connection_limit=200, clear_untrusted_proxy_headers=True)
+    serve(
+        application,
+        host=args.host,
+        port=args.port,
+        threads=args.threads,
+        ident="golive",
+        channel_timeout=60,
+        connection_limit=200,
+        clear_untrusted_proxy_headers=True,
+    )
     return 0
 
 
@@ -86,8 +94,14 @@ def cmd_createuser(args) -> int:
         if organization is None:
             raise CliError(f"no organization with slug {args.org!r}")
     try:
-        user = services.user_create(actor=None, username=args.username, password=args.password,
-                                    email=args.email or "", organization=organization, is_admin=args.admin)
+        user = services.user_create(
+            actor=None,
+            username=args.username,
+            password=args.password,
+            email=args.email or "",
+            organization=organization,
+            is_admin=args.admin,
+        )
     except ValidationError as exc:
         messages = "; ".join(f"{field}: {' '.join(errs)}" for field, errs in exc.message_dict.items())
         raise CliError(messages) from None
@@ -114,16 +128,21 @@ def cmd_manage(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="golive", description="GoLive: SaaS implementation projects, "
-                                     "from kickoff to a quiet hypercare.")
+    parser = argparse.ArgumentParser(
+        prog="golive", description="GoLive: SaaS implementation projects, from kickoff to a quiet hypercare."
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="migrate, load the demo data on an empty database and serve")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-demo", action="store_true", help="do not load the demo data")
-    serve.add_argument("--threads", type=int, default=int(os.environ.get("GOLIVE_THREADS", "8")),
-                       help="worker threads of the WSGI server (default 8)")
+    serve.add_argument(
+        "--threads",
+        type=int,
+        default=int(os.environ.get("GOLIVE_THREADS", "8")),
+        help="worker threads of the WSGI server (default 8)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)

@@ -57,7 +57,9 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("GOLIVE_DEBUG")
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("GOLIVE_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("GOLIVE_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
+]
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("GOLIVE_ALLOWED_HOSTS is empty; list the host names the server answers to")
 
@@ -98,7 +100,9 @@ if BROKER_URL:
     try:
         import celery  # noqa: F401
     except ImportError as exc:
-        raise ImproperlyConfigured("GOLIVE_BROKER_URL is set but Celery is missing: pip install 'golive[production]'") from exc
+        raise ImproperlyConfigured(
+            "GOLIVE_BROKER_URL is set but Celery is missing: pip install 'golive[production]'"
+        ) from exc
 
 
 def _email(url: str | None) -> dict:
@@ -112,7 +116,8 @@ def _email(url: str | None) -> dict:
     return {
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": parsed.hostname,
-        "EMAIL_PORT": parsed.port or (465 if parsed.scheme == "smtps" else 587 if parsed.scheme == "submission" else 25),
+        "EMAIL_PORT": parsed.port
+        or (465 if parsed.scheme == "smtps" else 587 if parsed.scheme == "submission" else 25),
         "EMAIL_HOST_USER": unquote(parsed.username or ""),
         "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
         "EMAIL_USE_SSL": parsed.scheme == "smtps",
@@ -202,9 +207,11 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("GOLIVE_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 REST_FRAMEWORK = {
+    # Token first: DRF takes the WWW-Authenticate challenge from the first class, and only a class with a
+    # challenge turns "not signed in" into the contract's 401 (session auth alone answers 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "golive.api.Pagination",

@@ -33,8 +33,7 @@ class TokenView(APIView):
     def post(self, request):
         data = TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, username=data.validated_data["username"],
-                            password=data.validated_data["password"])
+        user = authenticate(request, username=data.validated_data["username"], password=data.validated_data["password"])
         if user is None:
             raise serializers.ValidationError({"password": ["Unknown username or wrong password."]})
         token = services.token_get_or_create(user=user)
@@ -85,8 +84,9 @@ class UserInputSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     first_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=150)
     last_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=150)
-    organization = serializers.SlugRelatedField(slug_field="slug", queryset=Organization.objects.all(),
-                                                required=False, allow_null=True, default=None)
+    organization = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Organization.objects.all(), required=False, allow_null=True, default=None
+    )
     is_admin = serializers.BooleanField(required=False, default=False)
     language = serializers.ChoiceField(choices=User.Language.choices, required=False, allow_blank=True, default="")
 
@@ -117,11 +117,24 @@ class UserListView(APIView):
 class MeView(APIView):
     """The signed-in user."""
 
-    @extend_schema(responses={200: inline_serializer("Me", {"username": serializers.CharField(),
-                                                           "organization": serializers.CharField(allow_null=True),
-                                                           "is_admin": serializers.BooleanField()})})
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "Me",
+                {
+                    "username": serializers.CharField(),
+                    "organization": serializers.CharField(allow_null=True),
+                    "is_admin": serializers.BooleanField(),
+                },
+            )
+        }
+    )
     def get(self, request):
         user = request.user
-        return Response({"username": user.username,
-                         "organization": user.organization.slug if user.organization else None,
-                         "is_admin": user.is_admin})
+        return Response(
+            {
+                "username": user.username,
+                "organization": user.organization.slug if user.organization else None,
+                "is_admin": user.is_admin,
+            }
+        )

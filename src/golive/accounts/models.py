@@ -13,8 +13,11 @@ from django.utils.translation import gettext_lazy as _
 def validate_timezone(value: str) -> None:
     """Accept only IANA time zone names (``Asia/Seoul``), which business calendars rely on."""
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("%(value)s is not a known time zone (use an IANA name like Asia/Seoul)."),
-                              params={"value": value}, code="invalid_timezone")
+        raise ValidationError(
+            _("%(value)s is not a known time zone (use an IANA name like Asia/Seoul)."),
+            params={"value": value},
+            code="invalid_timezone",
+        )
 
 
 class Organization(models.Model):

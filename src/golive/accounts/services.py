@@ -17,20 +17,40 @@ def organization_create(*, actor, slug: str, name: str, kind: str, timezone: str
     organization = Organization(slug=slug, name=name, kind=kind, timezone=timezone)
     organization.full_clean()
     organization.save()
-    audit_record(actor=actor, action="organization.created", obj=organization,
-                 changes={"slug": slug, "name": name, "kind": kind, "timezone": timezone})
+    audit_record(
+        actor=actor,
+        action="organization.created",
+        obj=organization,
+        changes={"slug": slug, "name": name, "kind": kind, "timezone": timezone},
+    )
     return organization
 
 
 @transaction.atomic
 def user_create(
-    *, actor, username: str, password: str, email: str = "", organization: Organization | None = None,
-    is_admin: bool = False, first_name: str = "", last_name: str = "", language: str = "",
+    *,
+    actor,
+    username: str,
+    password: str,
+    email: str = "",
+    organization: Organization | None = None,
+    is_admin: bool = False,
+    first_name: str = "",
+    last_name: str = "",
+    language: str = "",
 ) -> User:
     """Create a user with a validated password. Administrators also get Django admin access."""
-    user = User(username=username, email=email, organization=organization, is_admin=is_admin,
-                is_staff=is_admin, is_superuser=is_admin, first_name=first_name, last_name=last_name,
-                language=language)
+    user = User(
+        username=username,
+        email=email,
+        organization=organization,
+        is_admin=is_admin,
+        is_staff=is_admin,
+        is_superuser=is_admin,
+        first_name=first_name,
+        last_name=last_name,
+        language=language,
+    )
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -38,9 +58,17 @@ def user_create(
     user.set_password(password)
     user.full_clean()
     user.save()
-    audit_record(actor=actor, action="user.created", obj=user, changes={
-        "username": username, "email": email, "organization": organization.slug if organization else None,
-        "is_admin": is_admin})
+    audit_record(
+        actor=actor,
+        action="user.created",
+        obj=user,
+        changes={
+            "username": username,
+            "email": email,
+            "organization": organization.slug if organization else None,
+            "is_admin": is_admin,
+        },
+    )
     return user
 
 

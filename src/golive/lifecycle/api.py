@@ -24,8 +24,15 @@ class TemplateSerializer(serializers.ModelSerializer):
         fields = ["key", "name", "description", "is_builtin", "phases"]
 
     def get_phases(self, template) -> list[dict]:
-        return [{"key": p["key"], "name": p["name"], "duration_days": p.get("duration_days"),
-                 "gate": [c["code"] for c in p.get("gate", [])]} for p in template.definition.get("phases", [])]
+        return [
+            {
+                "key": p["key"],
+                "name": p["name"],
+                "duration_days": p.get("duration_days"),
+                "gate": [c["code"] for c in p.get("gate", [])],
+            }
+            for p in template.definition.get("phases", [])
+        ]
 
 
 class TemplateListView(APIView):
@@ -52,8 +59,21 @@ class ProjectOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Project
-        fields = ["key", "name", "description", "customer", "template", "planned_go_live", "timezone",
-                  "hypercare_days", "status", "current_phase", "phases", "created_at", "updated_at"]
+        fields = [
+            "key",
+            "name",
+            "description",
+            "customer",
+            "template",
+            "planned_go_live",
+            "timezone",
+            "hypercare_days",
+            "status",
+            "current_phase",
+            "phases",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_current_phase(self, project) -> str | None:
         return project.current_phase.key if project.current_phase else None
@@ -68,10 +88,12 @@ class ProjectInputSerializer(serializers.Serializer):
     key = serializers.CharField(max_length=10)
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    customer = serializers.SlugRelatedField(slug_field="slug", queryset=Organization.objects.filter(
-        kind=Organization.Kind.CUSTOMER))
-    template = serializers.SlugRelatedField(slug_field="key", queryset=LifecycleTemplate.objects.all(),
-                                            required=False, default=None)
+    customer = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Organization.objects.filter(kind=Organization.Kind.CUSTOMER)
+    )
+    template = serializers.SlugRelatedField(
+        slug_field="key", queryset=LifecycleTemplate.objects.all(), required=False, default=None
+    )
     planned_go_live = serializers.DateField(required=False, allow_null=True, default=None)
     timezone = serializers.CharField(required=False, max_length=64, default=None)
     hypercare_days = serializers.IntegerField(required=False, min_value=1, max_value=365, default=None)
@@ -80,8 +102,9 @@ class ProjectInputSerializer(serializers.Serializer):
         from golive.lifecycle.models import PROJECT_KEY_RE
 
         if not PROJECT_KEY_RE.match(value):
-            raise serializers.ValidationError("A project key is 2-10 upper-case letters and digits, starting with "
-                                              "a letter.")
+            raise serializers.ValidationError(
+                "A project key is 2-10 upper-case letters and digits, starting with a letter."
+            )
         if Project.objects.filter(key=value).exists():
             raise serializers.ValidationError("A project with this key already exists.")
         return value
@@ -130,8 +153,9 @@ class ProjectListView(APIView):
         values = dict(data.validated_data)
         values["timezone_name"] = values.pop("timezone")
         project = services.project_create(actor=request.user, **values)
-        project = selectors.project_get_for_user(request.user, project.key,
-                                                 queryset=selectors.project_list_with_phases(request.user))
+        project = selectors.project_get_for_user(
+            request.user, project.key, queryset=selectors.project_list_with_phases(request.user)
+        )
         return Response(ProjectOutputSerializer(project).data, status=status.HTTP_201_CREATED)
 
 
@@ -141,15 +165,17 @@ class ProjectDetailView(ProjectScopedView):
     roles = {"GET": ANY_MEMBER, "PATCH": LEADS}
 
     def _fresh(self):
-        return selectors.project_get_for_user(self.request.user, self.project.key,
-                                              queryset=selectors.project_list_with_phases(self.request.user))
+        return selectors.project_get_for_user(
+            self.request.user, self.project.key, queryset=selectors.project_list_with_phases(self.request.user)
+        )
 
     @extend_schema(parameters=[PROJECT_KEY_PARAMETER], responses={200: ProjectOutputSerializer})
     def get(self, request, key):
         return Response(ProjectOutputSerializer(self._fresh()).data)
 
-    @extend_schema(parameters=[PROJECT_KEY_PARAMETER], request=ProjectPatchSerializer,
-                   responses={200: ProjectOutputSerializer})
+    @extend_schema(
+        parameters=[PROJECT_KEY_PARAMETER], request=ProjectPatchSerializer, responses={200: ProjectOutputSerializer}
+    )
     def patch(self, request, key):
         data = ProjectPatchSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -181,14 +207,17 @@ class MemberListView(ProjectScopedView):
             qs = qs.filter(role=request.query_params["role"])
         return self.paginate(qs, MembershipOutputSerializer)
 
-    @extend_schema(parameters=[PROJECT_KEY_PARAMETER], request=MembershipInputSerializer,
-                   responses={201: MembershipOutputSerializer})
+    @extend_schema(
+        parameters=[PROJECT_KEY_PARAMETER],
+        request=MembershipInputSerializer,
+        responses={201: MembershipOutputSerializer},
+    )
     def post(self, request, key):
         data = MembershipInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = account_services.membership_add(actor=request.user, project=self.project,
-                                                     user=data.validated_data["user"],
-                                                     role=data.validated_data["role"])
+        membership = account_services.membership_add(
+            actor=request.user, project=self.project, user=data.validated_data["user"], role=data.validated_data["role"]
+        )
         return Response(MembershipOutputSerializer(membership).data, status=status.HTTP_201_CREATED)
 
 
@@ -214,8 +243,9 @@ class PhaseSkipView(ProjectScopedView):
         data = SkipInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         selectors.phase_get(project=self.project, key=phase)
-        skipped = services.phase_skip(actor=request.user, project=self.project, phase_key=phase,
-                                      reason=data.validated_data["reason"])
+        skipped = services.phase_skip(
+            actor=request.user, project=self.project, phase_key=phase, reason=data.validated_data["reason"]
+        )
         return Response(PhaseSerializer(skipped).data)
 
 
@@ -228,8 +258,9 @@ class ReviewRoundView(ProjectScopedView):
 
     roles = {"POST": LEADS}
 
-    @extend_schema(parameters=[PROJECT_KEY_PARAMETER], request=ReviewRoundInputSerializer,
-                   responses={201: PhaseSerializer})
+    @extend_schema(
+        parameters=[PROJECT_KEY_PARAMETER], request=ReviewRoundInputSerializer, responses={201: PhaseSerializer}
+    )
     def post(self, request, key):
         data = ReviewRoundInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -289,15 +320,19 @@ class SignOffListView(ProjectScopedView):
             qs = qs.filter(phase__key=request.query_params["phase"])
         return self.paginate(qs, SignOffOutputSerializer)
 
-    @extend_schema(parameters=[PROJECT_KEY_PARAMETER], request=SignOffInputSerializer,
-                   responses={201: SignOffOutputSerializer})
+    @extend_schema(
+        parameters=[PROJECT_KEY_PARAMETER], request=SignOffInputSerializer, responses={201: SignOffOutputSerializer}
+    )
     def post(self, request, key):
         data = SignOffInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        signoff = services.signoff_record(actor=request.user, project=self.project,
-                                          phase_key=data.validated_data["phase"],
-                                          decision=data.validated_data["decision"],
-                                          comment=data.validated_data["comment"])
+        signoff = services.signoff_record(
+            actor=request.user,
+            project=self.project,
+            phase_key=data.validated_data["phase"],
+            decision=data.validated_data["decision"],
+            comment=data.validated_data["comment"],
+        )
         return Response(SignOffOutputSerializer(signoff).data, status=status.HTTP_201_CREATED)
 
 
@@ -312,17 +347,22 @@ class AdvanceView(ProjectScopedView):
     roles = {"POST": CONSULTANTS}
 
     @extend_schema(
-        parameters=[PROJECT_KEY_PARAMETER], request=AdvanceInputSerializer,
-        responses={200: ProjectOutputSerializer,
-                   409: inline_serializer("GateRefused", {"detail": serializers.CharField(),
-                                                          "criteria": CriterionSerializer(many=True)})},
+        parameters=[PROJECT_KEY_PARAMETER],
+        request=AdvanceInputSerializer,
+        responses={
+            200: ProjectOutputSerializer,
+            409: inline_serializer(
+                "GateRefused", {"detail": serializers.CharField(), "criteria": CriterionSerializer(many=True)}
+            ),
+        },
     )
     def post(self, request, key):
         data = AdvanceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.phase_advance(actor=request.user, project=self.project, **data.validated_data)
-        project = selectors.project_get_for_user(request.user, key,
-                                                 queryset=selectors.project_list_with_phases(request.user))
+        project = selectors.project_get_for_user(
+            request.user, key, queryset=selectors.project_list_with_phases(request.user)
+        )
         return Response(ProjectOutputSerializer(project).data)
 
 
@@ -338,10 +378,15 @@ class PortfolioRowSerializer(serializers.Serializer):
     days_late = serializers.IntegerField()
     gate_passed = serializers.BooleanField(allow_null=True)
     gate_failing = serializers.ListField(child=serializers.CharField())
-    next_milestone = inline_serializer("Milestone", {"phase": serializers.CharField(),
-                                                     "name": serializers.CharField(),
-                                                     "date": serializers.DateField(allow_null=True)},
-                                       allow_null=True)
+    next_milestone = inline_serializer(
+        "Milestone",
+        {
+            "phase": serializers.CharField(),
+            "name": serializers.CharField(),
+            "date": serializers.DateField(allow_null=True),
+        },
+        allow_null=True,
+    )
     hypercare = serializers.ChoiceField(choices=["not_started", "active", "exited", "skipped"])
 
 
@@ -357,4 +402,3 @@ class PortfolioView(APIView):
         page = paginator.paginate_queryset(qs, request, view=self)
         rows = selectors.portfolio_rows(page)
         return paginator.get_paginated_response(PortfolioRowSerializer(rows, many=True).data)
-

@@ -12,8 +12,8 @@ from golive.lifecycle.models import SignOff
 def _latest_signoffs(phases) -> dict[tuple[int, str], SignOff]:
     """The newest sign-off per (phase, role) for all phases in one query."""
     latest: dict[tuple[int, str], SignOff] = {}
-    rows = SignOff.objects.filter(phase__in=[p.pk for p in phases]).select_related("signed_by").order_by(
-        "signed_at", "id"
+    rows = (
+        SignOff.objects.filter(phase__in=[p.pk for p in phases]).select_related("signed_by").order_by("signed_at", "id")
     )
     for signoff in rows:
         latest[(signoff.phase_id, signoff.role)] = signoff
@@ -28,7 +28,13 @@ def signoff_approved(phase, params, data) -> Result:
     if signoff is None:
         return Result(False, _("No sign-off by the %(role)s yet.") % {"role": role})
     if signoff.decision != SignOff.Decision.APPROVE:
-        return Result(False, _("Rejected by %(user)s on %(date)s.") % {
-            "user": signoff.signed_by.get_username(), "date": signoff.signed_at.date().isoformat()})
-    return Result(True, _("Approved by %(user)s on %(date)s.") % {
-        "user": signoff.signed_by.get_username(), "date": signoff.signed_at.date().isoformat()})
+        return Result(
+            False,
+            _("Rejected by %(user)s on %(date)s.")
+            % {"user": signoff.signed_by.get_username(), "date": signoff.signed_at.date().isoformat()},
+        )
+    return Result(
+        True,
+        _("Approved by %(user)s on %(date)s.")
+        % {"user": signoff.signed_by.get_username(), "date": signoff.signed_at.date().isoformat()},
+    )

@@ -83,8 +83,9 @@ def evaluate_gates(phases: Iterable) -> dict[int, GateEvaluation]:
             else:
                 label = str(criterion.label)
                 outcome = criterion.evaluate(phase, spec.get("params") or {}, loaded.get(code))
-            rows.append({"code": code, "label": label, "passed": outcome.passed, "detail": outcome.detail,
-                         "blocking": blocking})
+            rows.append(
+                {"code": code, "label": label, "passed": outcome.passed, "detail": outcome.detail, "blocking": blocking}
+            )
         passed = all(row["passed"] for row in rows if row["blocking"])
         results[phase.pk] = GateEvaluation(phase=phase.key, passed=passed, criteria=rows)
     return results

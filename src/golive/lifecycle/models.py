@@ -65,9 +65,7 @@ class Project(models.Model):
         default=14, validators=[MinValueValidator(1), MaxValueValidator(365)]
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
-    current_phase = models.ForeignKey(
-        "Phase", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    current_phase = models.ForeignKey("Phase", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

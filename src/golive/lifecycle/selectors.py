@@ -30,15 +30,19 @@ def project_list_for_user(user) -> QuerySet[Project]:
 
 def project_list_with_phases(user) -> QuerySet[Project]:
     """The visible projects with everything a list shows loaded in a fixed number of queries."""
-    return project_list_for_user(user).select_related("customer", "template", "current_phase").prefetch_related(
-        Prefetch("phases", queryset=Phase.objects.order_by("order"))
+    return (
+        project_list_for_user(user)
+        .select_related("customer", "template", "current_phase")
+        .prefetch_related(Prefetch("phases", queryset=Phase.objects.order_by("order")))
     )
 
 
 def project_get_for_user(user, key: str, *, queryset: QuerySet[Project] | None = None) -> Project:
     """One visible project by key; a missing and a forbidden project are the same 404."""
-    qs = queryset if queryset is not None else project_list_for_user(user).select_related(
-        "customer", "template", "current_phase"
+    qs = (
+        queryset
+        if queryset is not None
+        else project_list_for_user(user).select_related("customer", "template", "current_phase")
     )
     try:
         return qs.get(key=key)
@@ -118,19 +122,31 @@ def portfolio_rows(projects) -> list[dict]:
         hypercare = next((p for p in phases if p.key == "hypercare"), None)
         health, days_late = project_health(project, phases)
         gate = gates.get(project.pk)
-        rows.append({
-            "key": project.key, "name": project.name, "customer": project.customer.name,
-            "status": project.status,
-            "phase": current.key if current else None, "phase_name": current.name if current else None,
-            "phase_planned_end": current.planned_end if current else None,
-            "planned_go_live": project.planned_go_live, "health": health, "days_late": days_late,
-            "gate_passed": gate.passed if gate else None,
-            "gate_failing": [c["label"] for c in gate.failing] if gate else [],
-            "next_milestone": {"phase": milestone.key, "name": milestone.name, "date": milestone.planned_start}
-            if milestone else None,
-            "hypercare": {PhaseStatus.ACTIVE: "active", PhaseStatus.DONE: "exited",
-                          PhaseStatus.SKIPPED: "skipped"}.get(hypercare.status, "not_started")
-            if hypercare else "not_started",
-            "project": project,
-        })
+        rows.append(
+            {
+                "key": project.key,
+                "name": project.name,
+                "customer": project.customer.name,
+                "status": project.status,
+                "phase": current.key if current else None,
+                "phase_name": current.name if current else None,
+                "phase_planned_end": current.planned_end if current else None,
+                "planned_go_live": project.planned_go_live,
+                "health": health,
+                "days_late": days_late,
+                "gate_passed": gate.passed if gate else None,
+                "gate_failing": [c["label"] for c in gate.failing] if gate else [],
+                "next_milestone": {"phase": milestone.key, "name": milestone.name, "date": milestone.planned_start}
+                if milestone
+                else None,
+                "hypercare": {
+                    PhaseStatus.ACTIVE: "active",
+                    PhaseStatus.DONE: "exited",
+                    PhaseStatus.SKIPPED: "skipped",
+                }.get(hypercare.status, "not_started")
+                if hypercare
+                else "not_started",
+                "project": project,
+            }
+        )
     return rows

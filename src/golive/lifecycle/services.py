@@ -29,8 +29,9 @@ def _replan(project: Project) -> None:
     phases = list(Phase.objects.filter(project=project).order_by("order"))
     anchor = _template_settings(project.template).get("go_live_phase", GO_LIVE_PHASE)
     durations = [
-        PlannedPhase(p.key, project.hypercare_days if p.key == anchor else p.duration_days,
-                     p.status == PhaseStatus.SKIPPED)
+        PlannedPhase(
+            p.key, project.hypercare_days if p.key == anchor else p.duration_days, p.status == PhaseStatus.SKIPPED
+        )
         for p in phases
     ]
     planned = plan_dates(durations, go_live=project.planned_go_live, go_live_phase=anchor)
@@ -54,9 +55,17 @@ def _lock(project: Project) -> Project:
 
 @transaction.atomic
 def project_create(
-    *, actor, key: str, name: str, customer: Organization, template: LifecycleTemplate | None = None,
-    planned_go_live: dt.date | None = None, timezone_name: str | None = None, hypercare_days: int | None = None,
-    description: str = "", at: dt.datetime | None = None,
+    *,
+    actor,
+    key: str,
+    name: str,
+    customer: Organization,
+    template: LifecycleTemplate | None = None,
+    planned_go_live: dt.date | None = None,
+    timezone_name: str | None = None,
+    hypercare_days: int | None = None,
+    description: str = "",
+    at: dt.datetime | None = None,
 ) -> Project:
     """Create a project with its phases from the template; the first phase starts now (or ``at``, for
     back-filled history such as the demo data).
@@ -67,8 +76,13 @@ def project_create(
         template = LifecycleTemplate.objects.get(key="saas-standard")
     settings = _template_settings(template)
     project = Project(
-        key=key, name=name, description=description, customer=customer, template=template,
-        planned_go_live=planned_go_live, timezone=timezone_name or customer.timezone,
+        key=key,
+        name=name,
+        description=description,
+        customer=customer,
+        template=template,
+        planned_go_live=planned_go_live,
+        timezone=timezone_name or customer.timezone,
         hypercare_days=hypercare_days or settings.get("hypercare_days", 14),
     )
     project.full_clean()
@@ -76,19 +90,39 @@ def project_create(
     now = at or timezone.now()
     phases = []
     for order, spec in enumerate(template.definition["phases"], start=1):
-        phases.append(Phase(project=project, key=spec["key"], name=spec["name"], order=order * 10,
-                            duration_days=spec.get("duration_days", 7), gate=spec.get("gate", []),
-                            status=PhaseStatus.ACTIVE if order == 1 else PhaseStatus.NOT_STARTED,
-                            actual_start=now if order == 1 else None))
+        phases.append(
+            Phase(
+                project=project,
+                key=spec["key"],
+                name=spec["name"],
+                order=order * 10,
+                duration_days=spec.get("duration_days", 7),
+                gate=spec.get("gate", []),
+                status=PhaseStatus.ACTIVE if order == 1 else PhaseStatus.NOT_STARTED,
+                actual_start=now if order == 1 else None,
+            )
+        )
     Phase.objects.bulk_create(phases)
     project.current_phase = Phase.objects.get(project=project, order=10)
     project.save(update_fields=["current_phase"])
     _replan(project)
     if not actor.is_admin and actor.is_vendor_side:
         Membership.objects.create(project=project, user=actor, role=Role.CONSULTANT_LEAD)
-    audit_record(actor=actor, action="project.created", obj=project, project=project, changes={
-        "key": key, "name": name, "customer": customer.slug, "template": template.key,
-        "planned_go_live": planned_go_live, "timezone": project.timezone, "hypercare_days": project.hypercare_days})
+    audit_record(
+        actor=actor,
+        action="project.created",
+        obj=project,
+        project=project,
+        changes={
+            "key": key,
+            "name": name,
+            "customer": customer.slug,
+            "template": template.key,
+            "planned_go_live": planned_go_live,
+            "timezone": project.timezone,
+            "hypercare_days": project.hypercare_days,
+        },
+    )
     return project
 
 
@@ -112,8 +146,12 @@ def project_update(*, actor, project: Project, **fields) -> Project:
 
 
 def _next_phase(project: Project, after: Phase) -> Phase | None:
-    return (Phase.objects.filter(project=project, order__gt=after.order)
-            .exclude(status=PhaseStatus.SKIPPED).order_by("order").first())
+    return (
+        Phase.objects.filter(project=project, order__gt=after.order)
+        .exclude(status=PhaseStatus.SKIPPED)
+        .order_by("order")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -134,14 +172,16 @@ def phase_advance(
     current = Phase.objects.select_for_update().get(pk=current.pk)
     current.project = project
     if not current.can_move_to(PhaseStatus.DONE):
-        raise TransitionRefused(_("Phase %(phase)s is %(status)s, not active.") % {
-            "phase": current.key, "status": current.status})
+        raise TransitionRefused(
+            _("Phase %(phase)s is %(status)s, not active.") % {"phase": current.key, "status": current.status}
+        )
     evaluation = evaluate_gate(current)
     override_reason = (override_reason or "").strip()
     if not evaluation.passed:
         if not override_reason:
-            raise GateFailed(_("The %(phase)s gate has not passed.") % {"phase": current.name},
-                             criteria=evaluation.criteria)
+            raise GateFailed(
+                _("The %(phase)s gate has not passed.") % {"phase": current.name}, criteria=evaluation.criteria
+            )
         if Role.CONSULTANT_LEAD not in _roles(actor, project):
             raise NotAllowed(_("Only the consultant lead may override a gate."))
     now = at or timezone.now()
@@ -158,13 +198,22 @@ def phase_advance(
         following.save(update_fields=["status", "actual_start"])
         project.current_phase = following
     project.save(update_fields=["current_phase", "status", "updated_at"])
-    changes = {"from": current.key, "to": following.key if following else None, "comment": comment,
-               "gate_passed": evaluation.passed}
+    changes = {
+        "from": current.key,
+        "to": following.key if following else None,
+        "comment": comment,
+        "gate_passed": evaluation.passed,
+    }
     if not evaluation.passed:
         changes["override_reason"] = override_reason
         changes["failing_criteria"] = [c["code"] for c in evaluation.failing]
-    audit_record(actor=actor, action="phase.overridden" if not evaluation.passed else "phase.advanced",
-                 obj=project, project=project, changes=changes)
+    audit_record(
+        actor=actor,
+        action="phase.overridden" if not evaluation.passed else "phase.advanced",
+        obj=project,
+        project=project,
+        changes=changes,
+    )
     return project
 
 
@@ -179,14 +228,21 @@ def phase_skip(*, actor, project: Project, phase_key: str, reason: str) -> Phase
     except Phase.DoesNotExist:
         raise ValidationError({"phase": _("The project has no phase %(key)s.") % {"key": phase_key}}) from None
     if not phase.can_move_to(PhaseStatus.SKIPPED):
-        raise TransitionRefused(_("Only a phase that has not started can be skipped; %(phase)s is %(status)s.")
-                                % {"phase": phase.key, "status": phase.status})
+        raise TransitionRefused(
+            _("Only a phase that has not started can be skipped; %(phase)s is %(status)s.")
+            % {"phase": phase.key, "status": phase.status}
+        )
     phase.status = PhaseStatus.SKIPPED
     phase.skip_reason = reason.strip()
     phase.save(update_fields=["status", "skip_reason"])
     _replan(project)
-    audit_record(actor=actor, action="phase.skipped", obj=phase, project=project,
-                 changes={"phase": phase.key, "reason": phase.skip_reason})
+    audit_record(
+        actor=actor,
+        action="phase.skipped",
+        obj=phase,
+        project=project,
+        changes={"phase": phase.key, "reason": phase.skip_reason},
+    )
     return phase
 
 
@@ -208,13 +264,24 @@ def review_round_add(*, actor, project: Project, name: str = "") -> Phase:
     for phase in reversed(following):
         phase.order += 10
         phase.save(update_fields=["order"])
-    phase = Phase(project=project, key=f"review_{number}", name=name or f"Review {number}", order=last.order + 10,
-                  duration_days=round_spec.get("duration_days", 14), gate=round_spec.get("gate", []))
+    phase = Phase(
+        project=project,
+        key=f"review_{number}",
+        name=name or f"Review {number}",
+        order=last.order + 10,
+        duration_days=round_spec.get("duration_days", 14),
+        gate=round_spec.get("gate", []),
+    )
     phase.full_clean(validate_constraints=False)
     phase.save()
     _replan(project)
-    audit_record(actor=actor, action="phase.review_round_added", obj=phase, project=project,
-                 changes={"phase": phase.key, "name": phase.name})
+    audit_record(
+        actor=actor,
+        action="phase.review_round_added",
+        obj=phase,
+        project=project,
+        changes={"phase": phase.key, "name": phase.name},
+    )
     return phase
 
 
@@ -235,14 +302,29 @@ def signoff_record(*, actor, project: Project, phase_key: str, decision: str, co
     except Phase.DoesNotExist:
         raise ValidationError({"phase": _("The project has no phase %(key)s.") % {"key": phase_key}}) from None
     if project.current_phase_id != phase.pk:
-        raise TransitionRefused(_("Sign-offs are recorded for the current phase (%(current)s), not %(phase)s.") % {
-            "current": project.current_phase.key if project.current_phase else "-", "phase": phase.key})
+        raise TransitionRefused(
+            _("Sign-offs are recorded for the current phase (%(current)s), not %(phase)s.")
+            % {"current": project.current_phase.key if project.current_phase else "-", "phase": phase.key}
+        )
     phase.project = project
     snapshot = evaluate_gate(phase).as_dict()
-    signoff = SignOff(project=project, phase=phase, decision=decision, comment=comment, signed_by=actor, role=role,
-                      signed_at=timezone.now(), gate_snapshot=snapshot)
+    signoff = SignOff(
+        project=project,
+        phase=phase,
+        decision=decision,
+        comment=comment,
+        signed_by=actor,
+        role=role,
+        signed_at=timezone.now(),
+        gate_snapshot=snapshot,
+    )
     signoff.full_clean()
     signoff.save()
-    audit_record(actor=actor, action="signoff.recorded", obj=signoff, project=project,
-                 changes={"phase": phase.key, "decision": decision, "role": role, "comment": comment})
+    audit_record(
+        actor=actor,
+        action="signoff.recorded",
+        obj=signoff,
+        project=project,
+        changes={"phase": phase.key, "decision": decision, "role": role, "comment": comment},
+    )
     return signoff
