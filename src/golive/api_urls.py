@@ -5,9 +5,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from golive.accounts import api as accounts_api
 from golive.audit import api as audit_api
+from golive.cutover import api as cutover_api
+from golive.hypercare import api as hypercare_api
 from golive.lifecycle import api as lifecycle_api
+from golive.tracker import api as tracker_api
 
 project = "projects/<str:key>/"
+issue = project + "issues/<int:number>/"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -28,4 +32,16 @@ urlpatterns = [
     path(project + "signoffs/", lifecycle_api.SignOffListView.as_view(), name="api-signoffs"),
     path(project + "advance/", lifecycle_api.AdvanceView.as_view(), name="api-advance"),
     path(project + "audit/", audit_api.ProjectAuditView.as_view(), name="api-audit"),
+    path(project + "issues/", tracker_api.IssueListView.as_view(), name="api-issues"),
+    path(issue, tracker_api.IssueDetailView.as_view(), name="api-issue"),
+    path(issue + "comments/", tracker_api.CommentListView.as_view(), name="api-issue-comments"),
+    path(issue + "timeline/", tracker_api.TimelineView.as_view(), name="api-issue-timeline"),
+    path(issue + "attachments/", tracker_api.AttachmentListView.as_view(), name="api-issue-attachments"),
+    path(issue + "attachments/<int:attachment_id>/", tracker_api.AttachmentDownloadView.as_view(),
+         name="api-issue-attachment"),
+    path(project + "sla-policy/", tracker_api.SlaPolicyView.as_view(), name="api-sla-policy"),
+    path(project + "golive/", cutover_api.GoLiveView.as_view(), name="api-golive"),
+    path(project + "hypercare/", hypercare_api.HypercareView.as_view(), name="api-hypercare"),
+    path(project + "hypercare/extend/", hypercare_api.HypercareExtendView.as_view(), name="api-hypercare-extend"),
+    path(project + "hypercare/exit/", hypercare_api.HypercareExitView.as_view(), name="api-hypercare-exit"),
 ]

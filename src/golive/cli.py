@@ -47,6 +47,12 @@ def cmd_serve(args) -> int:
 
         if not User.objects.exists():
             demo.load()
+    from django.conf import settings
+
+    if not settings.BROKER_URL:
+        from golive.jobs import start_single_node_scheduler
+
+        start_single_node_scheduler()
     url = f"http://{args.host}:{args.port}/"
     sys.stdout.write(f"GoLive is serving on {url}\n")
     if demo.is_loaded():
@@ -61,6 +67,28 @@ def cmd_serve(args) -> int:
         channel_timeout=60,
         connection_limit=200,
         clear_untrusted_proxy_headers=True,
+    )
+    return 0
+
+
+def cmd_sweep(args) -> int:
+    import datetime as dt
+
+    from golive.jobs import sweep
+
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = dt.datetime.fromisoformat(args.as_of)
+        except ValueError:
+            raise CliError(f"--as-of {args.as_of!r} is not an ISO 8601 instant") from None
+        if as_of.tzinfo is None:
+            raise CliError("--as-of needs a UTC offset, e.g. 2026-11-26T09:00:00+09:00")
+    result = sweep(as_of=as_of)
+    sys.stdout.write(
+        f"response breaches flagged: {result['response_breaches']}\n"
+        f"resolution breaches flagged: {result['resolution_breaches']}\n"
+        f"hypercare windows ready to exit: {', '.join(result['hypercare_ready_to_exit']) or 'none'}\n"
     )
     return 0
 
@@ -155,6 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
     createuser.add_argument("--org", help="organization slug")
     createuser.add_argument("--admin", action="store_true", help="make a vendor administrator")
     createuser.set_defaults(func=cmd_createuser)
+
+    sweep = sub.add_parser("sweep", help="evaluate SLA clocks and hypercare exit criteria once")
+    sweep.add_argument("--as-of", help="evaluate at this ISO 8601 instant (default now)")
+    sweep.set_defaults(func=cmd_sweep)
 
     token = sub.add_parser("token", help="print a user's API token (created if missing)")
     token.add_argument("username")

@@ -13,9 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from golive.accounts import services as account_services
-from golive.accounts.models import Organization, Role, User
+from golive.accounts.models import Membership, Organization, Role, User
+from golive.cutover import services as cutover_services
+from golive.hypercare import services as hypercare_services
 from golive.lifecycle import services as lifecycle_services
 from golive.lifecycle.models import Phase, Project
+from golive.tracker import services as tracker_services
 
 DEMO_PASSWORD = "golive-demo"
 VENDOR_SLUG = "northwind"
@@ -66,6 +69,65 @@ def _advance_to(project: Project, lead: User, target: str) -> Project:
             at=at,
         )
     return project
+
+
+# Day after go-live, hour (local), severity, category, title, how it ended: None (open), "resolved", "closed"
+SPIKE = [
+    (0, 8, "P1", "access", "Sales reps cannot log in with SSO", "closed"),
+    (0, 9, "P2", "training_gap", "영업 기회 단계를 변경하는 방법을 모르겠습니다", "closed"),
+    (0, 10, "P3", "configuration", "Opportunity page layout misses the territory field", "closed"),
+    (0, 11, "P2", "data", "Migrated accounts lost their owner", "resolved"),
+    (0, 14, "P3", "training_gap", "Where is the old 'weekly pipeline' report?", "closed"),
+    (0, 15, "P3", "bug", "Quote PDF shows the wrong currency symbol", "resolved"),
+    (0, 16, "P4", "configuration", "Typo in the case status picklist", "closed"),
+    (1, 9, "P2", "integration", "ERP order sync fails for orders over 100 lines", "resolved"),
+    (1, 10, "P3", "training_gap", "대시보드 필터를 저장할 수 없어요", "closed"),
+    (1, 13, "P3", "access", "New hires missing the 'Field sales' permission set", "closed"),
+    (1, 16, "P3", "bug", "Email-to-case drops attachments over 5 MB", None),
+    (2, 10, "P3", "training_gap", "How do I log a call from mobile?", "closed"),
+    (2, 14, "P4", "enhancement", "Add a 'last visit' column to the account list", None),
+    (2, 15, "P3", "data", "Duplicate contacts after the import", "resolved"),
+    (3, 11, "P3", "training_gap", "리포트 구독 설정 방법 문의", "closed"),
+    (3, 15, "P4", "configuration", "Dashboard colours do not match the brand guide", None),
+    (4, 10, "P3", "bug", "Calendar sync shifts events by one hour for Busan users", None),
+]
+
+
+def _go_live_spike(project: Project, users: dict, go_live: dt.date, *, busy: bool) -> None:
+    """The issues of a go-live: a spike that decays, a few training gaps, most answered and resolved."""
+    now = timezone.now()
+    reporters = (
+        [users["hanbit.tester"], users["hanbit.lead"]]
+        if project.customer.slug == "hanbit"
+        else [users["bluepeak.lead"]]
+    )
+    on_project = Membership.objects.filter(project=project, user=users["support"]).exists()
+    staff = users["support"] if on_project else users["lead"]
+    for index, (day, hour, severity, category, title, outcome) in enumerate(SPIKE if busy else SPIKE[:5]):
+        reported = _at(project, go_live + dt.timedelta(days=day), hour)
+        if reported >= now:
+            continue
+        issue = tracker_services.issue_create(
+            actor=users["lead"],
+            project=project,
+            title=title,
+            severity=severity,
+            category=category,
+            kind="incident",
+            reported_at=reported,
+            assignee=staff,
+            description="Reported by phone; written down by the consultant.",
+        )
+        responded = min(reported + dt.timedelta(minutes=20 + 7 * index), now)
+        tracker_services.issue_triage(actor=staff, issue=issue, at=responded)
+        if outcome is None:
+            continue
+        resolved = min(reported + dt.timedelta(hours=2 + index % 5), now)
+        tracker_services.issue_resolve(actor=staff, issue=issue, at=resolved, note="Fixed in the sandbox and moved.")
+        if outcome == "closed":
+            tracker_services.issue_close(
+                actor=reporters[index % len(reporters)], issue=issue, at=min(resolved + dt.timedelta(hours=1), now)
+            )
 
 
 @transaction.atomic
@@ -158,17 +220,32 @@ def load(*, stdout=None) -> bool:
         )
         for username, role in members:
             account_services.membership_add(actor=lead, project=project, user=users[username], role=role)
+        if target in ("hypercare", None):
+            project = _advance_to(project, lead, "deployment")
+            cutover_services.golive_record(
+                actor=lead,
+                project=project,
+                at=_at(project, go_live, hour=8),
+                override_reason="Demo data: go/no-go held outside GoLive.",
+            )
+            project.refresh_from_db()
+            _go_live_spike(project, users, go_live, busy=target is not None)
         if target is None:  # the closed project ran its whole course
-            _advance_to(project, lead, "debrief")
+            hypercare_services.hypercare_exit(
+                actor=lead,
+                project=project,
+                override_reason="Demo data: closed project.",
+                at=_at(project, go_live + dt.timedelta(days=project.hypercare_days), hour=17),
+            )
             project.refresh_from_db()
             lifecycle_services.phase_advance(
                 actor=lead,
                 project=project,
                 comment="Debrief held",
                 override_reason="Demo data: closed project.",
-                at=_at(project, go_live + dt.timedelta(days=21)),
+                at=_at(project, go_live + dt.timedelta(days=project.hypercare_days + 7), hour=17),
             )
-        else:
+        elif target != "hypercare":
             _advance_to(project, lead, target)
     if stdout is not None:
         stdout.write("Demo data loaded.\n")

@@ -144,6 +144,9 @@ INSTALLED_APPS = [
     "golive.accounts",
     "golive.audit",
     "golive.lifecycle",
+    "golive.tracker",
+    "golive.hypercare",
+    "golive.cutover",
     "golive.web",
 ]
 
@@ -232,7 +235,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationKindEnum": "golive.accounts.models.Organization.Kind",
+        "IssueKindEnum": "golive.tracker.models.IssueKind",
+        "IssueStatusEnum": "golive.tracker.models.IssueStatus",
+        "ProjectStatusEnum": "golive.lifecycle.models.Project.Status",
+        "PhaseStatusEnum": "golive.lifecycle.models.PhaseStatus",
+        "HypercareStatusEnum": ["not_started", "active", "extended", "exited"],
+    },
 }
 
 LOGGING = {

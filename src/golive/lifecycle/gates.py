@@ -8,11 +8,22 @@ A code no installed app evaluates fails with a plain explanation rather than pas
 
 from __future__ import annotations
 
+import contextvars
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+# The instant a gate is evaluated at: now, or a past instant for point-in-time views (hypercare ``as_of``).
+_as_of: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("gate_as_of", default=None)
+
+
+def evaluation_instant() -> dt.datetime:
+    """The instant criteria evaluate at; criteria that depend on time read it instead of ``now()``."""
+    return _as_of.get() or timezone.now()
 
 
 @dataclass(frozen=True)
@@ -61,9 +72,19 @@ class GateEvaluation:
         return [c for c in self.criteria if not c["passed"] and c["blocking"]]
 
 
-def evaluate_gates(phases: Iterable) -> dict[int, GateEvaluation]:
-    """Evaluate the gates of many phases (each with ``project`` loaded); returns ``{phase.pk: evaluation}``."""
-    phases = list(phases)
+def evaluate_gates(phases: Iterable, *, as_of: dt.datetime | None = None) -> dict[int, GateEvaluation]:
+    """Evaluate the gates of many phases (each with ``project`` loaded); returns ``{phase.pk: evaluation}``.
+
+    ``as_of`` evaluates time-dependent criteria at that instant instead of now.
+    """
+    token = _as_of.set(as_of)
+    try:
+        return _evaluate(list(phases))
+    finally:
+        _as_of.reset(token)
+
+
+def _evaluate(phases: list) -> dict[int, GateEvaluation]:
     loaded: dict[str, Any] = {}
     for phase in phases:
         for spec in phase.gate:
@@ -77,11 +98,11 @@ def evaluate_gates(phases: Iterable) -> dict[int, GateEvaluation]:
             code = spec["code"]
             blocking = spec.get("blocking", True)
             criterion = _REGISTRY.get(code)
+            # A template's own label (translated when the catalog knows it) is more specific than the registry's.
+            label = _(spec["label"]) if spec.get("label") else str(criterion.label if criterion else code)
             if criterion is None:
-                label = spec.get("label") or code
                 outcome = Result(False, _("Not available yet: no installed component evaluates this criterion."))
             else:
-                label = str(criterion.label)
                 outcome = criterion.evaluate(phase, spec.get("params") or {}, loaded.get(code))
             rows.append(
                 {"code": code, "label": label, "passed": outcome.passed, "detail": outcome.detail, "blocking": blocking}
@@ -91,5 +112,5 @@ def evaluate_gates(phases: Iterable) -> dict[int, GateEvaluation]:
     return results
 
 
-def evaluate_gate(phase) -> GateEvaluation:
-    return evaluate_gates([phase])[phase.pk]
+def evaluate_gate(phase, *, as_of: dt.datetime | None = None) -> GateEvaluation:
+    return evaluate_gates([phase], as_of=as_of)[phase.pk]

@@ -1,0 +1,69 @@
+"""Gate criteria owned by the issue desk: open and recent P1/P2 issues."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count, Max, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from golive.lifecycle.gates import Result, evaluation_instant, register
+from golive.tracker import businesstime
+from golive.tracker.models import OPEN_STATUSES, Issue, SlaPolicy
+
+HIGH = ("P1", "P2")
+
+
+def _open_high_counts(phases) -> dict[int, int]:
+    """Open P1/P2 issues per project at the evaluation instant (point in time: reported by then, not yet
+    resolved by then)."""
+    as_of = evaluation_instant()
+    rows = (
+        Issue.objects.filter(project__in={p.project_id for p in phases}, severity__in=HIGH, reported_at__lte=as_of)
+        .filter(Q(status__in=OPEN_STATUSES) | Q(resolved_at__gt=as_of) | Q(closed_at__gt=as_of))
+        .values("project_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["project_id"]: row["n"] for row in rows}
+
+
+@register("no_open_p1_p2", gettext_lazy("No open P1 or P2 issue"), load=_open_high_counts)
+def no_open_p1_p2(phase, params, data) -> Result:
+    count = data.get(phase.project_id, 0)
+    if count:
+        return Result(False, _("%(count)d open P1/P2 issue(s).") % {"count": count})
+    return Result(True, _("No open P1/P2 issue."))
+
+
+def _recent_high(phases) -> dict:
+    as_of = evaluation_instant()
+    projects = {p.project_id for p in phases}
+    policies = dict(SlaPolicy.objects.filter(project__in=projects).values_list("project_id", "policy"))
+    latest = defaultdict(lambda: None)
+    for row in (
+        Issue.objects.filter(project__in=projects, severity__in=HIGH, reported_at__lte=as_of)
+        .values("project_id")
+        .annotate(last=Max("reported_at"))
+    ):
+        latest[row["project_id"]] = row["last"]
+    return {"as_of": as_of, "policies": policies, "latest": latest}
+
+
+@register("no_recent_p1_p2", gettext_lazy("No new P1 or P2 in the last business days"), load=_recent_high)
+def no_recent_p1_p2(phase, params, data) -> Result:
+    """No P1/P2 reported within the last ``business_days`` business days of the project's SLA calendar."""
+    days = int(params.get("business_days", 3))
+    policy = data["policies"].get(phase.project_id, businesstime.DEFAULT_POLICY)
+    calendar = businesstime.Calendar.from_dict(policy["calendar"])
+    window_start = businesstime.business_days_back(calendar, data["as_of"], days)
+    last = data["latest"][phase.project_id]
+    if last is not None and last >= window_start:
+        return Result(
+            False,
+            _("Last P1/P2 reported %(when)s, within the last %(days)d business days.")
+            % {"when": last.isoformat(timespec="minutes"), "days": days},
+        )
+    if last is None:
+        return Result(True, _("No P1/P2 reported."))
+    return Result(True, _("Last P1/P2 reported %(when)s.") % {"when": last.isoformat(timespec="minutes")})
