@@ -1,9 +1,17 @@
-from django.urls import path
+"""Routes of the web UI, all under the ``web`` namespace; project pages come from the apps that own them."""
 
-from golive.web import views
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from golive.audit import views as audit_views
+from golive.lifecycle import views as lifecycle_views
 
 app_name = "web"
 
 urlpatterns = [
-    path("", views.portfolio, name="portfolio"),
+    path("", lifecycle_views.portfolio, name="portfolio"),
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("projects/<str:key>/", include("golive.lifecycle.urls")),
+    path("projects/<str:key>/audit/", audit_views.project_audit, name="project-audit"),
 ]

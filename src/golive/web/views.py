@@ -1,4 +1,7 @@
-"""HTML views of the web shell. Thin: they read through selectors and write through services."""
+"""Plain views of the web shell: health check and the benchmark baseline.
+
+The pages live with the apps that own their data (``lifecycle.views``, ``audit.views``).
+"""
 
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
@@ -23,7 +26,3 @@ def bench_bare(request):
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return HttpResponse("ok")
-
-
-def portfolio(request):
-    return HttpResponse("portfolio")
