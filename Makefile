@@ -1,0 +1,98 @@
+# GoLive: build, test and run. Needs only python3 (3.11+) and GNU make.
+#
+#   make run             create .venv, migrate, load the demo data, serve on http://127.0.0.1:8000
+#   make test            the whole suite (browser tests excepted) on the embedded SQLite database
+#   make help            every target
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.golive-installed
+GOLIVE := $(BIN)/golive
+PYTEST := $(BIN)/pytest
+RUFF := $(BIN)/ruff
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k advance -x"`.
+PYTEST_ARGS ?=
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/golive
+LINT_PATHS := src tests bench
+
+# Tests never touch the user's data directory: each suite gets a throwaway one, and neither a
+# DATABASE_URL nor a broker from the caller's environment leaks into the embedded-mode suites.
+VAR := $(CURDIR)/var
+TEST_ENV = GOLIVE_DATA_DIR=$(VAR)/$(1) DATABASE_URL= GOLIVE_BROKER_URL= GOLIVE_BENCH_VIEWS= GOLIVE_DEBUG=0
+# Commands that only inspect the code (schema, migrations, messages) also run against a scratch data dir.
+TOOL_ENV = GOLIVE_DATA_DIR=$(VAR)/tools DATABASE_URL= GOLIVE_BROKER_URL= GOLIVE_BENCH_VIEWS= GOLIVE_DEBUG=0
+
+.PHONY: help venv .venv run test test-postgres test-browser lint format schema schema-check \
+	migrations-check messages bench clean distclean
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_. -]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+# The virtualenv is (re)installed when pyproject.toml changes; the stamp file records the last install.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,production]"
+	@touch $@
+
+venv .venv: $(STAMP) ## create .venv and install GoLive with the dev and production extras
+
+run: $(STAMP) ## migrate, load the demo data and serve on http://127.0.0.1:8000 (HOST=, PORT= to change)
+	$(GOLIVE) serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP) ## run the test suite on the embedded SQLite database (no other service needed)
+	rm -rf $(VAR)/test && mkdir -p $(VAR)/test
+	$(call TEST_ENV,test) $(PYTEST) -m "not browser" $(PYTEST_ARGS)
+
+test-postgres: $(STAMP) ## run the test suite on PostgreSQL (POSTGRES_URL=, default postgres://postgres@127.0.0.1:5432/golive)
+	rm -rf $(VAR)/test-postgres && mkdir -p $(VAR)/test-postgres
+	$(call TEST_ENV,test-postgres) DATABASE_URL=$(POSTGRES_URL) $(PYTEST) -m "not browser" $(PYTEST_ARGS)
+
+test-browser: $(STAMP) ## run the end-to-end tests in headless Chromium (/usr/bin/chromium)
+	rm -rf $(VAR)/test-browser && mkdir -p $(VAR)/test-browser
+	$(call TEST_ENV,test-browser) $(PYTEST) -m browser tests/browser $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff check and ruff format --check
+	$(RUFF) check $(LINT_PATHS)
+	$(RUFF) format --check $(LINT_PATHS)
+
+format: $(STAMP) ## fix what ruff can fix and format the code
+	$(RUFF) check --fix $(LINT_PATHS)
+	$(RUFF) format $(LINT_PATHS)
+
+schema: $(STAMP) ## regenerate docs/openapi.yaml
+	mkdir -p docs
+	$(TOOL_ENV) $(GOLIVE) manage spectacular --file docs/openapi.yaml --validate --fail-on-warn
+
+schema-check: $(STAMP) ## fail when docs/openapi.yaml differs from the generated schema
+	@tmp=$$(mktemp -d) && \
+	  $(TOOL_ENV) $(GOLIVE) manage spectacular --file $$tmp/openapi.yaml --validate --fail-on-warn && \
+	  diff -u docs/openapi.yaml $$tmp/openapi.yaml; \
+	  rc=$$?; rm -rf $$tmp; \
+	  if [ $$rc -ne 0 ]; then echo "docs/openapi.yaml is out of date: run 'make schema' and commit it" >&2; fi; \
+	  exit $$rc
+
+migrations-check: $(STAMP) ## fail when a model change has no migration
+	$(TOOL_ENV) $(GOLIVE) manage makemigrations --check --dry-run
+
+messages: $(STAMP) ## update the Korean message catalogue and compile it
+	mkdir -p src/golive/locale
+	cd src/golive && $(TOOL_ENV) $(CURDIR)/$(GOLIVE) manage makemessages -l ko --no-obsolete
+	cd src/golive && $(TOOL_ENV) $(CURDIR)/$(GOLIVE) manage compilemessages -l ko
+
+bench: $(STAMP) ## run the benchmarks and write docs/performance.md
+	$(BIN)/python bench/bench_foundation.py --output docs/performance.md
+
+clean: ## remove test data, caches and build output (keeps .venv and your data in var/)
+	rm -rf $(VAR)/test $(VAR)/test-postgres $(VAR)/test-browser $(VAR)/tools $(VAR)/ci bench/results
+	rm -rf build dist .pytest_cache .ruff_cache .hypothesis src/*.egg-info
+	find src tests bench -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean ## also remove .venv
+	rm -rf $(VENV)
