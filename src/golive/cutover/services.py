@@ -26,7 +26,7 @@ def golive_record(*, actor, project: Project, at: dt.datetime | None = None, ove
     Refused unless the project is in deployment and a "go" decision is recorded, or the consultant lead gives
     an override reason (audited).
     """
-    project = Project.objects.select_for_update().select_related("current_phase", "template").get(pk=project.pk)
+    project = lifecycle_services.project_lock(project)
     now = timezone.now()
     at = at or now
     if at > now + dt.timedelta(minutes=5):

@@ -81,7 +81,7 @@ def hypercare_exit(
     """End hypercare when its exit criteria pass (or with the consultant lead's audited override): the phase
     closes, the project moves to debrief, and open issues are handed over to support as known issues.
     ``at`` back-fills the exit instant (history such as the demo data); the criteria are evaluated then."""
-    project = Project.objects.select_for_update().select_related("current_phase", "template").get(pk=project.pk)
+    project = lifecycle_services.project_lock(project)
     window = _lock_window(project)
     if not window.can_move_to(WindowStatus.EXITED):
         raise TransitionRefused(_("Hypercare has already ended."))

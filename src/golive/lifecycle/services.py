@@ -49,8 +49,14 @@ def _roles(actor, project) -> set[str]:
     return roles
 
 
-def _lock(project: Project) -> Project:
-    return Project.objects.select_for_update().select_related("template", "customer").get(pk=project.pk)
+def project_lock(project: Project) -> Project:
+    """The project row, locked until the transaction ends (only that row: related rows are read, not locked)."""
+    return (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("template", "customer", "current_phase")
+        .get(pk=project.pk)
+    )
+
 
 
 @transaction.atomic
@@ -133,7 +139,7 @@ def project_update(*, actor, project: Project, **fields) -> Project:
     unknown = set(fields) - editable
     if unknown:
         raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
-    project = _lock(project)
+    project = project_lock(project)
     changes = diff(project, fields)
     if not changes:
         return project
@@ -165,7 +171,7 @@ def phase_advance(
     override reason; the override and the failing criteria are recorded in the audit log. Advancing out of
     the last phase closes the project.
     """
-    project = _lock(project)
+    project = project_lock(project)
     current = project.current_phase
     if project.status == Project.Status.CLOSED or current is None:
         raise TransitionRefused(_("The project is closed; there is no phase to advance."))
@@ -220,7 +226,7 @@ def phase_advance(
 @transaction.atomic
 def phase_skip(*, actor, project: Project, phase_key: str, reason: str) -> Phase:
     """Mark a phase that has not started as skipped; the gate of the phase before it then leads past it."""
-    project = _lock(project)
+    project = project_lock(project)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give a reason for skipping the phase.")})
     try:
@@ -249,7 +255,7 @@ def phase_skip(*, actor, project: Project, phase_key: str, reason: str) -> Phase
 @transaction.atomic
 def review_round_add(*, actor, project: Project, name: str = "") -> Phase:
     """Add a review round (``review_3``, ``review_4`` ...) after the last review phase."""
-    project = _lock(project)
+    project = project_lock(project)
     phases = list(Phase.objects.select_for_update().filter(project=project).order_by("order"))
     reviews = [p for p in phases if p.key == REVIEW_AFTER or p.key.startswith("review_")]
     if not reviews:
@@ -257,7 +263,8 @@ def review_round_add(*, actor, project: Project, name: str = "") -> Phase:
     last = reviews[-1]
     number = 3 + sum(1 for p in reviews if p.key.startswith("review_"))
     following = [p for p in phases if p.order > last.order]
-    if following and following[0].status != PhaseStatus.NOT_STARTED:
+    # Past the reviews once a later phase has started; a skipped one (UAT skipped for a pilot) has not.
+    if any(p.status in (PhaseStatus.ACTIVE, PhaseStatus.DONE) for p in following):
         raise TransitionRefused(_("The project is past its review phases; a review round cannot be added."))
     round_spec = (project.template.definition or {}).get("review_round") or {}
     # Make room: shift the following phases' order by 10, last first to keep orders unique.
@@ -292,7 +299,7 @@ SIGNING_ROLES = (Role.CUSTOMER_LEAD, Role.CONSULTANT_LEAD)
 def signoff_record(*, actor, project: Project, phase_key: str, decision: str, comment: str = "") -> SignOff:
     """Record an approve/reject of the current phase by its customer lead (or consultant lead), with a
     snapshot of the gate as it stood at that moment."""
-    project = _lock(project)
+    project = project_lock(project)
     roles = _roles(actor, project)
     role = next((r for r in SIGNING_ROLES if r in roles), None)
     if role is None:
