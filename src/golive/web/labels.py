@@ -16,6 +16,7 @@ HEALTH_LABELS = {
 HYPERCARE_LABELS = {
     "not_started": _("Not started"),
     "active": _("Active"),
+    "extended": _("Extended"),
     "exited": _("Exited"),
     "skipped": _("Skipped"),
 }

@@ -14,4 +14,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("projects/<str:key>/", include("golive.lifecycle.urls")),
     path("projects/<str:key>/audit/", audit_views.project_audit, name="project-audit"),
+    path("projects/<str:key>/issues/", include("golive.tracker.urls")),
+    path("projects/<str:key>/hypercare/", include("golive.hypercare.urls")),
 ]
