@@ -93,3 +93,15 @@ def test_english_is_the_default(client, world):
     client.force_login(world.lead)
     content = client.get("/").content.decode()
     assert '<html lang="en">' in content and "Portfolio" in content and "포트폴리오" not in content
+
+
+def test_a_users_saved_language_is_used_until_the_switch_sets_a_cookie(world, client):
+    from golive.accounts.models import User
+
+    User.objects.filter(pk=world.lead.pk).update(language="ko")
+    client.force_login(User.objects.get(pk=world.lead.pk))
+    korean = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="ko">' in korean
+    client.cookies["django_language"] = "en"
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en">' in english
