@@ -65,3 +65,77 @@ def api():
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _db_state() -> dict:
+    """Row counts and phase states that a refused request must leave as they were."""
+    from golive.accounts.models import Membership, Organization, User
+    from golive.audit.models import AuditEvent
+    from golive.lifecycle.models import Phase, Project, SignOff
+
+    return {
+        "counts": {
+            m.__name__: m.objects.count() for m in (Organization, User, Project, Phase, Membership, SignOff, AuditEvent)
+        },
+        "phases": list(
+            Phase.objects.order_by("project_id", "order").values_list(
+                "project_id", "key", "status", "order", "planned_start", "planned_end"
+            )
+        ),
+        "projects": list(
+            Project.objects.order_by("key").values_list(
+                "key", "name", "planned_go_live", "timezone", "hypercare_days", "current_phase_id", "status"
+            )
+        ),
+    }
+
+
+@pytest.fixture
+def nothing_written(db):
+    """``with nothing_written(): ...`` fails when the block changed any project, phase, member, user or audit row."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def check():
+        before = _db_state()
+        yield
+        assert _db_state() == before, "a refused request wrote to the database"
+
+    return check
+
+
+@pytest.fixture
+def advance_to():
+    """``advance_to(project, "uat", actor=lead)`` moves the project by consultant-lead overrides to that phase."""
+    from golive.lifecycle import services as lifecycle_services
+
+    def move(project, phase_key: str, *, actor):
+        project.refresh_from_db()
+        for _ in range(project.phases.count()):
+            if project.current_phase is not None and project.current_phase.key == phase_key:
+                return project
+            project = lifecycle_services.phase_advance(
+                actor=actor, project=project, override_reason=f"test: move to {phase_key}"
+            )
+        raise AssertionError(f"{project.key} never reached {phase_key}")
+
+    return move
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request):
+    """Test on an SQLite file, as the embedded mode runs, instead of a shared-cache in-memory database.
+
+    Only a file gives SQLite its real locking (WAL, ``BEGIN IMMEDIATE`` waiting on the busy timeout), which the
+    concurrency tests depend on; the in-memory database answers a second writer "table is locked" at once.
+    """
+    import os
+    import tempfile
+
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and not database.setdefault("TEST", {}).get("NAME"):
+        # One file per test run, so that runs started side by side never share a database.
+        database["TEST"]["NAME"] = os.path.join(tempfile.gettempdir(), f"golive-test-{os.getpid()}.sqlite3")
+    request.getfixturevalue("django_db_modify_db_settings_parallel_suffix")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,12 +50,13 @@ def _roles(actor, project) -> set[str]:
 
 
 def project_lock(project: Project) -> Project:
-    """The project row, locked until the transaction ends (only that row: related rows are read, not locked)."""
-    return (
-        Project.objects.select_for_update(of=("self",))
-        .select_related("template", "customer", "current_phase")
-        .get(pk=project.pk)
-    )
+    """The project row, locked until the transaction ends (only that row: related rows are read, not locked).
+
+    ``current_phase`` is not joined here: on PostgreSQL a caller that waited for the lock gets the locked row
+    re-read but the joined phase row as it was before the wait, so a concurrent advance would leave it with no
+    current phase. Read after the lock, it is the committed one.
+    """
+    return Project.objects.select_for_update(of=("self",)).select_related("template", "customer").get(pk=project.pk)
 
 
 
@@ -92,7 +93,11 @@ def project_create(
         hypercare_days=hypercare_days or settings.get("hypercare_days", 14),
     )
     project.full_clean()
-    project.save()
+    try:
+        with transaction.atomic():
+            project.save()
+    except IntegrityError:  # a concurrent request took the key between the check and the insert
+        raise ValidationError({"key": _("A project with this key already exists.")}) from None
     now = at or timezone.now()
     phases = []
     for order, spec in enumerate(template.definition["phases"], start=1):

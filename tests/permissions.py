@@ -1,0 +1,247 @@
+"""The permission table of the REST API: one row per (method, route), used to generate permission tests.
+
+Every route under ``/api/v1/`` has a row here (``tests/test_permissions.py`` fails when one is missing). A row
+names who may call it; the generated tests then check, for every user of the ``world`` fixture, that the
+allowed succeed, the others get 403, users outside the project's tenancy get 404 on project routes, and an
+anonymous caller gets 401. To add a route, append a ``Route``; nothing else needs to change.
+
+Users are named after their place in ``world``: ``admin`` (vendor administrator), ``lead`` (consultant lead of
+ACME), ``consultant``, ``support``, ``customer_lead``, ``customer_member`` (ACME members), ``outsider`` (vendor
+user on no project), ``other_lead`` and ``other_customer`` (members of GLOBEX only), and ``anonymous``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.factories import PASSWORD, UserFactory
+
+# Users who hold a role on ACME (or are administrators).
+PROJECT_ROLES = ("admin", "lead", "consultant", "support", "customer_lead", "customer_member")
+# Authenticated users outside ACME: project routes answer them 404, exactly as for a missing project.
+OUTSIDERS = ("outsider", "other_lead", "other_customer")
+ALL_USERS = PROJECT_ROLES + OUTSIDERS + ("anonymous",)
+
+ANY_MEMBER = frozenset(PROJECT_ROLES)
+VENDOR_STAFF = frozenset({"admin", "lead", "consultant", "support"})
+LEADS = frozenset({"admin", "lead"})
+CONSULTANTS = frozenset({"admin", "lead", "consultant"})
+SIGNERS = frozenset({"lead", "customer_lead"})
+AUTHENTICATED = frozenset(PROJECT_ROLES + OUTSIDERS)
+VENDOR_USERS = VENDOR_STAFF | {"outsider", "other_lead"}
+EVERYONE = frozenset(ALL_USERS)
+
+
+def user_for(world, name: str):
+    """The ``world`` user playing ``name`` (None for anonymous)."""
+    return None if name == "anonymous" else getattr(world, name)
+
+
+def _no_payload(world) -> dict:
+    return {}
+
+
+def _new_member(world) -> dict:
+    UserFactory(username="newcomer", organization=world.vendor)
+    return {"user": "newcomer", "role": "consultant"}
+
+
+def _issue(world) -> dict:
+    """Path parameters of issue 1 of ACME, reported by a customer member."""
+    from golive.tracker import services as tracker_services
+
+    issue = tracker_services.issue_create(actor=world.customer_member, project=world.project, title="Login fails")
+    return {"number": str(issue.number)}
+
+
+def _attachment(world) -> dict:
+    from golive.tracker import services as tracker_services
+    from golive.tracker.models import Issue
+
+    params = _issue(world)
+    issue = Issue.objects.get(project=world.project, number=params["number"])
+    upload = SimpleUploadedFile("steps.txt", b"1. open the login page", content_type="text/plain")
+    attachment = tracker_services.attachment_add(actor=world.customer_member, issue=issue, upload=upload)
+    return {**params, "attachment_id": str(attachment.pk)}
+
+
+def _sla_policy(world) -> dict:
+    from golive.tracker import services as tracker_services
+
+    return tracker_services.policy_for(world.project)
+
+
+def _rule_refusal(response) -> None:
+    """An allowed caller may still meet a rule of the lifecycle (409 with the reason), never a permission error."""
+    if response.status_code == 409:
+        assert response.json()["detail"]
+
+
+def _gate_outcome(response) -> None:
+    """Advance without override: 200, or the rule's 409 that lists the gate criteria (not a permission error)."""
+    if response.status_code == 409:
+        body = response.json()
+        assert body["criteria"], body
+        assert any(not c["passed"] for c in body["criteria"])
+
+
+@dataclass(frozen=True)
+class Route:
+    """One (method, route) of the API and who may call it.
+
+    ``path`` uses the URL pattern's parameter names in braces (``projects/{key}/phases/{phase}/skip/``); ``{key}``
+    is filled with ACME's key, other parameters from ``params`` (a dict, or a function of ``world`` that builds
+    the objects the route needs and returns their path parameters). ``payload`` is a function of ``world``;
+    ``format`` is ``json`` or ``multipart``. ``success`` is the status (or statuses) an allowed caller gets;
+    ``check`` may look further at an allowed caller's response.
+    """
+
+    method: str
+    path: str
+    allowed: frozenset[str]
+    success: int | tuple[int, ...] = 200
+    payload: Callable[..., dict] = _no_payload
+    params: dict[str, str] | Callable[..., dict] = field(default_factory=dict)
+    check: Callable | None = None
+    format: str = "json"
+
+    @property
+    def is_project_route(self) -> bool:
+        return "{key}" in self.path
+
+    @property
+    def success_statuses(self) -> tuple[int, ...]:
+        return self.success if isinstance(self.success, tuple) else (self.success,)
+
+    def path_params(self, world) -> dict[str, str]:
+        return self.params(world) if callable(self.params) else dict(self.params)
+
+    def url(self, key: str, params: dict[str, str]) -> str:
+        return "/api/v1/" + self.path.format(key=key, **params)
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.path}"
+
+    def expected(self, user: str) -> tuple[int, ...]:
+        """The status(es) ``user`` must get."""
+        if user in self.allowed:
+            return self.success_statuses
+        if user == "anonymous":
+            return (401,)
+        if self.is_project_route and user in OUTSIDERS:
+            return (404,)
+        return (403,)
+
+
+ROUTES: list[Route] = [
+    Route("POST", "auth/token/", EVERYONE, payload=lambda w: {"username": "customer_member", "password": PASSWORD}),
+    Route("GET", "me/", AUTHENTICATED),
+    Route("GET", "organizations/", AUTHENTICATED),
+    Route(
+        "POST",
+        "organizations/",
+        frozenset({"admin"}),
+        201,
+        payload=lambda w: {"slug": "initech", "name": "Initech", "kind": "customer", "timezone": "Europe/Berlin"},
+    ),
+    Route("GET", "users/", AUTHENTICATED),
+    Route(
+        "POST",
+        "users/",
+        frozenset({"admin"}),
+        201,
+        payload=lambda w: {"username": "newbie", "password": "long-enough-1", "organization": "acme"},
+    ),
+    Route("GET", "templates/", AUTHENTICATED),
+    Route("GET", "portfolio/", AUTHENTICATED),
+    Route("GET", "projects/", AUTHENTICATED),
+    Route(
+        "POST",
+        "projects/",
+        VENDOR_USERS,
+        201,
+        payload=lambda w: {"key": "NEWP", "name": "New project", "customer": "acme"},
+    ),
+    Route("GET", "projects/{key}/", ANY_MEMBER),
+    Route("PATCH", "projects/{key}/", LEADS, payload=lambda w: {"name": "Renamed"}),
+    Route("GET", "projects/{key}/members/", ANY_MEMBER),
+    Route("POST", "projects/{key}/members/", LEADS, 201, payload=_new_member),
+    Route("GET", "projects/{key}/phases/", ANY_MEMBER),
+    Route(
+        "POST",
+        "projects/{key}/phases/{phase}/skip/",
+        LEADS,
+        params={"phase": "training"},
+        payload=lambda w: {"reason": "Customer trains its own staff"},
+    ),
+    Route("POST", "projects/{key}/review-rounds/", LEADS, 201),
+    Route("GET", "projects/{key}/gate/", ANY_MEMBER),
+    Route("GET", "projects/{key}/signoffs/", ANY_MEMBER),
+    Route(
+        "POST",
+        "projects/{key}/signoffs/",
+        SIGNERS,
+        201,
+        payload=lambda w: {"phase": "kickoff", "decision": "approve", "comment": "Fine"},
+    ),
+    Route(
+        "POST",
+        "projects/{key}/advance/",
+        CONSULTANTS,
+        (200, 409),
+        payload=lambda w: {"comment": "Next"},
+        check=_gate_outcome,
+    ),
+    Route("GET", "projects/{key}/audit/", VENDOR_STAFF),
+    # Issue desk (tracker)
+    Route("GET", "projects/{key}/issues/", ANY_MEMBER),
+    Route("POST", "projects/{key}/issues/", ANY_MEMBER, 201, payload=lambda w: {"title": "Export hangs"}),
+    Route("GET", "projects/{key}/issues/{number}/", ANY_MEMBER, params=_issue),
+    # Any member may move a resolved issue; editing its fields is for vendor staff.
+    Route(
+        "PATCH",
+        "projects/{key}/issues/{number}/",
+        VENDOR_STAFF,
+        params=_issue,
+        payload=lambda w: {"title": "Login fails for SSO users"},
+    ),
+    Route("GET", "projects/{key}/issues/{number}/comments/", ANY_MEMBER, params=_issue),
+    Route(
+        "POST",
+        "projects/{key}/issues/{number}/comments/",
+        ANY_MEMBER,
+        201,
+        params=_issue,
+        payload=lambda w: {"body": "Seen again this morning"},
+    ),
+    Route("GET", "projects/{key}/issues/{number}/timeline/", ANY_MEMBER, params=_issue),
+    Route("GET", "projects/{key}/issues/{number}/attachments/", ANY_MEMBER, params=_issue),
+    Route(
+        "POST",
+        "projects/{key}/issues/{number}/attachments/",
+        ANY_MEMBER,
+        201,
+        params=_issue,
+        format="multipart",
+        payload=lambda w: {"file": SimpleUploadedFile("log.txt", b"error 500", content_type="text/plain")},
+    ),
+    Route("GET", "projects/{key}/issues/{number}/attachments/{attachment_id}/", ANY_MEMBER, params=_attachment),
+    Route("GET", "projects/{key}/sla-policy/", ANY_MEMBER),
+    Route("PUT", "projects/{key}/sla-policy/", LEADS, payload=_sla_policy),
+    # Go-live and hypercare: ACME is in kickoff, so an allowed caller meets the lifecycle's 409.
+    Route("POST", "projects/{key}/golive/", CONSULTANTS, (200, 409), check=_rule_refusal),
+    Route("GET", "projects/{key}/hypercare/", ANY_MEMBER),
+    Route(
+        "POST",
+        "projects/{key}/hypercare/extend/",
+        LEADS,
+        (200, 409),
+        check=_rule_refusal,
+        payload=lambda w: {"days": 3, "reason": "Payroll run pending"},
+    ),
+    Route("POST", "projects/{key}/hypercare/exit/", CONSULTANTS, (200, 409), check=_rule_refusal),
+]
