@@ -20,6 +20,8 @@ PORT ?= 8000
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k advance -x"`.
 PYTEST_ARGS ?=
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/golive
+# The desk benchmark creates and drops this database (its name must contain "bench").
+BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/golive_bench
 LINT_PATHS := src tests bench
 
 # Tests never touch the user's data directory: each suite gets a throwaway one, and neither a
@@ -86,8 +88,9 @@ messages: $(STAMP) ## update the Korean message catalogue and compile it
 	cd src/golive && $(TOOL_ENV) $(CURDIR)/$(GOLIVE) manage makemessages -l ko --no-obsolete
 	cd src/golive && $(TOOL_ENV) $(CURDIR)/$(GOLIVE) manage compilemessages -l ko
 
-bench: $(STAMP) ## run the benchmarks and write docs/performance.md
+bench: $(STAMP) ## run the benchmarks and write docs/performance.md (the desk part needs PostgreSQL at BENCH_POSTGRES_URL)
 	$(BIN)/python bench/bench_foundation.py --output docs/performance.md
+	$(BIN)/python bench/bench_desk.py --database-url $(BENCH_POSTGRES_URL) --output docs/performance.md
 
 clean: ## remove test data, caches and build output (keeps .venv and your data in var/)
 	rm -rf $(VAR)/test $(VAR)/test-postgres $(VAR)/test-browser $(VAR)/tools $(VAR)/ci bench/results

@@ -239,7 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     errors = sum(r["errors"] for r in rows)
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(report)
+        # Keep the sections other scripts (bench_desk.py) wrote into the same file.
+        args.output.write_text(harness.keep_marked_sections(args.output, report))
         print(f"wrote {args.output}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

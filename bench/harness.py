@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import http.client
+import itertools
+import json
 import os
 import platform
 import shutil
@@ -27,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -57,6 +60,7 @@ class Stats:
     errors: int
     wall_seconds: float
     latencies_ms: list[float] = field(repr=False, default_factory=list)
+    warmup_requests: int = 0
 
     @property
     def median_ms(self) -> float:
@@ -79,11 +83,22 @@ class Stats:
 # Load generation
 
 
-def _request(conn: http.client.HTTPConnection, path: str, headers: dict[str, str]) -> tuple[int, bool]:
-    conn.request("GET", path, headers=headers)
+def _request(
+    conn: http.client.HTTPConnection,
+    path: str,
+    headers: dict[str, str],
+    method: str = "GET",
+    body: bytes | None = None,
+) -> tuple[int, bool]:
+    conn.request(method, path, body=body, headers=headers)
     response = conn.getresponse()
     response.read()
     return response.status, response.will_close
+
+
+def json_body(factory: Callable[[int, int], dict]) -> Callable[[int, int], bytes]:
+    """A ``load(body=...)`` factory that encodes ``factory(client, sequence)`` as JSON."""
+    return lambda client, sequence: json.dumps(factory(client, sequence)).encode()
 
 
 def load(
@@ -95,14 +110,29 @@ def load(
     headers: dict[str, str] | None = None,
     warmup_per_client: int = 3,
     host: str = "127.0.0.1",
-    expect_status: int = 200,
+    expect_status: int | None = None,
+    method: str = "GET",
+    body: Callable[[int, int], bytes] | None = None,
 ) -> Stats:
-    """``clients`` threads, each on its own keep-alive connection, send ``requests_per_client`` GETs.
+    """``clients`` threads, each on its own keep-alive connection, send ``requests_per_client`` requests
+    (GETs by default; ``method="POST"`` with ``body(client_index, sequence) -> bytes`` for writes, JSON unless
+    a ``Content-Type`` header says otherwise).
 
     Every client first sends a few unmeasured warm-up requests; measuring starts when all are warm. A
-    response with another status than ``expect_status``, or a broken connection, counts as an error.
+    response with another status than ``expect_status`` (default 200, 201 for POST), or a broken connection,
+    counts as an error. Warm-up requests of a POST write too: ``Stats.warmup_requests`` says how many were sent.
     """
     headers = {"Accept": "application/json", **(headers or {})}
+    if body is not None:
+        headers.setdefault("Content-Type", "application/json")
+    if expect_status is None:
+        expect_status = 201 if method == "POST" else 200
+    sequence = itertools.count()  # next() on it is atomic under the GIL
+
+    def send(conn: http.client.HTTPConnection, index: int) -> tuple[int, bool]:
+        payload = body(index, next(sequence)) if body is not None else None
+        return _request(conn, path, headers, method, payload)
+
     ready = threading.Barrier(clients + 1)
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors = [0] * clients
@@ -111,7 +141,7 @@ def load(
         conn = http.client.HTTPConnection(host, port, timeout=60)
         try:
             for _ in range(warmup_per_client):
-                _, will_close = _request(conn, path, headers)
+                _, will_close = send(conn, index)
                 if will_close:
                     conn.close()
         finally:
@@ -119,7 +149,7 @@ def load(
         for _ in range(requests_per_client):
             started = time.perf_counter()
             try:
-                status, will_close = _request(conn, path, headers)
+                status, will_close = send(conn, index)
             except (OSError, http.client.HTTPException):
                 errors[index] += 1
                 conn.close()
@@ -141,7 +171,13 @@ def load(
     wall = time.perf_counter() - started
     flat = [value for per_client in latencies for value in per_client]
     return Stats(
-        path=path, clients=clients, requests=len(flat), errors=sum(errors), wall_seconds=wall, latencies_ms=flat
+        path=path,
+        clients=clients,
+        requests=len(flat),
+        errors=sum(errors),
+        wall_seconds=wall,
+        latencies_ms=flat,
+        warmup_requests=clients * warmup_per_client,
     )
 
 
@@ -166,6 +202,17 @@ def golive_command() -> list[str]:
     raise SystemExit("the golive command is not installed: run `make venv` (pip install -e .) first")
 
 
+def gunicorn_command() -> list[str]:
+    """The ``gunicorn`` beside this interpreter (installed with the ``production`` extra), else on PATH."""
+    beside = Path(sys.executable).with_name("gunicorn")
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("gunicorn")
+    if found:
+        return [found]
+    raise SystemExit("gunicorn is not installed: run `make venv` (installs the production extra) first")
+
+
 class Instance:
     """A throwaway GoLive: temp ``GOLIVE_DATA_DIR`` and a fresh database, removed again on exit.
 
@@ -181,6 +228,7 @@ class Instance:
         self.port: int | None = None
         self.server_log = self.data_dir / "server.log"
         self._pg_name: str | None = None
+        self.server_name: str | None = None
 
     # -- set-up ------------------------------------------------------------------------------------------------
 
@@ -249,10 +297,30 @@ class Instance:
 
     # -- the server --------------------------------------------------------------------------------------------
 
-    def start_server(self, *, timeout: float = 60) -> int:
-        """``golive serve --no-demo`` on a free port; returns once ``/healthz`` answers 200."""
+    def start_server(self, *, timeout: float = 60, server: str = "waitress", workers: int = 2) -> int:
+        """The server on a free port; returns once ``/healthz`` answers 200.
+
+        ``server="waitress"``: ``golive serve --no-demo`` (migrates, then waitress). ``server="gunicorn"``:
+        ``gunicorn golive.wsgi:application -w WORKERS`` (sync workers) from this virtualenv, on the database
+        this process has already migrated.
+        """
         self.port = free_port()
-        command = [*golive_command(), "serve", "--no-demo", "--host", "127.0.0.1", "--port", str(self.port)]
+        if server == "gunicorn":
+            command = [
+                *gunicorn_command(),
+                "golive.wsgi:application",
+                "-w",
+                str(workers),
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+            ]
+        elif server == "waitress":
+            command = [*golive_command(), "serve", "--no-demo", "--host", "127.0.0.1", "--port", str(self.port)]
+        else:
+            raise ValueError(f"unknown server {server!r} (waitress or gunicorn)")
+        self.server_name = server
         env = {**os.environ, **self.environment()}
         log = self.server_log.open("ab")
         self.server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=self.data_dir)
@@ -394,7 +462,7 @@ def count_queries(path: str, token: str) -> tuple[int, int, dict]:
     return response.status_code, len(queries.captured_queries), body
 
 
-def machine_info() -> dict[str, str]:
+def machine_info(server: str | None = None) -> dict[str, str]:
     memory = "unknown"
     try:
         for line in Path("/proc/meminfo").read_text().splitlines():
@@ -421,5 +489,45 @@ def machine_info() -> dict[str, str]:
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
         "django": django.get_version(),
-        "server": f"golive serve (waitress, {os.environ.get('GOLIVE_THREADS', '8')} threads)",
+        "server": server or f"golive serve (waitress, {os.environ.get('GOLIVE_THREADS', '8')} threads)",
     }
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Reports shared by several scripts
+
+
+def _marker(name: str) -> tuple[str, str]:
+    return f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
+
+
+def marked_sections(text: str) -> list[str]:
+    """Every ``<!-- bench:NAME -->`` ... ``<!-- /bench:NAME -->`` block of a report, markers included."""
+    import re
+
+    return [m.group(0) for m in re.finditer(r"<!-- bench:([\w-]+) -->.*?<!-- /bench:\1 -->", text, re.S)]
+
+
+def keep_marked_sections(path: Path, report: str) -> str:
+    """``report`` followed by the marked sections that other scripts wrote into the existing ``path``; a
+    script that regenerates a whole file calls this so it does not wipe another script's section."""
+    old = path.read_text() if path.exists() else ""
+    kept = [section for section in marked_sections(old) if section not in report]
+    if not kept:
+        return report
+    return report.rstrip("\n") + "\n\n" + "\n\n".join(kept) + "\n"
+
+
+def write_marked_section(path: Path, name: str, body: str) -> None:
+    """Replace (or append) the ``name`` section of ``path``, leaving the rest of the file as it is."""
+    start, end = _marker(name)
+    block = f"{start}\n{body.strip()}\n{end}"
+    old = path.read_text() if path.exists() else ""
+    if start in old and end in old:
+        head, rest = old.split(start, 1)
+        tail = rest.split(end, 1)[1]
+        text = head + block + tail
+    else:
+        text = (old.rstrip("\n") + "\n\n" if old else "") + block + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)

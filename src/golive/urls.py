@@ -16,3 +16,4 @@ urlpatterns = [
 
 if settings.BENCH_VIEWS:
     urlpatterns.insert(0, path("bench/bare", web_views.bench_bare, name="bench-bare"))
+    urlpatterns.insert(0, path("bench/bare-insert", web_views.bench_bare_insert, name="bench-bare-insert"))
