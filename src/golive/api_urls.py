@@ -5,10 +5,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from golive.accounts import api as accounts_api
 from golive.audit import api as audit_api
+from golive.calendars import api as calendars_api
 from golive.cutover import api as cutover_api
+from golive.engagement import api as engagement_api
 from golive.hypercare import api as hypercare_api
 from golive.lifecycle import api as lifecycle_api
 from golive.tracker import api as tracker_api
+from golive.training import api as training_api
 
 project = "projects/<str:key>/"
 issue = project + "issues/<int:number>/"
@@ -32,6 +35,18 @@ urlpatterns = [
     path(project + "signoffs/", lifecycle_api.SignOffListView.as_view(), name="api-signoffs"),
     path(project + "advance/", lifecycle_api.AdvanceView.as_view(), name="api-advance"),
     path(project + "audit/", audit_api.ProjectAuditView.as_view(), name="api-audit"),
+    path(project + "requirements/", engagement_api.RequirementListView.as_view(), name="api-requirements"),
+    path(project + "requirements/<str:ref>/", engagement_api.RequirementDetailView.as_view(), name="api-requirement"),
+    path(project + "review-pack/", engagement_api.ReviewPackView.as_view(), name="api-review-pack"),
+    path(project + "meetings/", engagement_api.MeetingListView.as_view(), name="api-meetings"),
+    path(project + "meetings/<int:meeting_id>/", engagement_api.MeetingDetailView.as_view(), name="api-meeting"),
+    path(project + "feedback/", engagement_api.FeedbackListView.as_view(), name="api-feedback"),
+    path(project + "feedback/<int:feedback_id>/", engagement_api.FeedbackDetailView.as_view(),
+         name="api-feedback-item"),
+    path(project + "feedback/<int:feedback_id>/change-request/", engagement_api.FeedbackChangeRequestView.as_view(),
+         name="api-feedback-change-request"),
+    path(project + "decisions/", engagement_api.DecisionListView.as_view(), name="api-decisions"),
+    path(project + "status-report/", engagement_api.StatusReportView.as_view(), name="api-status-report"),
     path(project + "issues/", tracker_api.IssueListView.as_view(), name="api-issues"),
     path(issue, tracker_api.IssueDetailView.as_view(), name="api-issue"),
     path(issue + "comments/", tracker_api.CommentListView.as_view(), name="api-issue-comments"),
@@ -44,4 +59,18 @@ urlpatterns = [
     path(project + "hypercare/", hypercare_api.HypercareView.as_view(), name="api-hypercare"),
     path(project + "hypercare/extend/", hypercare_api.HypercareExtendView.as_view(), name="api-hypercare-extend"),
     path(project + "hypercare/exit/", hypercare_api.HypercareExitView.as_view(), name="api-hypercare-exit"),
+    # Training and calendars
+    path(project + "training/sessions/", training_api.SessionListView.as_view(), name="api-training-sessions"),
+    path(project + "training/sessions/<int:session_id>/", training_api.SessionDetailView.as_view(),
+         name="api-training-session"),
+    path(project + "training/sessions/<int:session_id>/attendance/", training_api.AttendanceListView.as_view(),
+         name="api-training-attendance"),
+    path(project + "training/materials/", training_api.MaterialListView.as_view(), name="api-training-materials"),
+    path(project + "training/materials/<int:material_id>/file/", training_api.MaterialFileView.as_view(),
+         name="api-training-material-file"),
+    path(project + "training/coverage/", training_api.CoverageView.as_view(), name="api-training-coverage"),
+    path(project + "calendar.ics", calendars_api.ProjectCalendarView.as_view(), name="api-project-calendar"),
+    path("calendar-feeds/", calendars_api.FeedListView.as_view(), name="api-calendar-feeds"),
+    path("calendar-feeds/<int:feed_id>/revoke/", calendars_api.FeedRevokeView.as_view(),
+         name="api-calendar-feed-revoke"),
 ]

@@ -144,9 +144,12 @@ INSTALLED_APPS = [
     "golive.accounts",
     "golive.audit",
     "golive.lifecycle",
+    "golive.engagement",
     "golive.tracker",
     "golive.hypercare",
     "golive.cutover",
+    "golive.training",
+    "golive.calendars",
     "golive.web",
 ]
 
@@ -223,6 +226,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "golive.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "PAGE_SIZE": 50,
+    # ``?format=`` belongs to the routes themselves (status report md, report pdf, issues export csv), not to
+    # DRF's renderer negotiation.
+    "URL_FORMAT_OVERRIDE": None,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -242,6 +248,10 @@ SPECTACULAR_SETTINGS = {
         "ProjectStatusEnum": "golive.lifecycle.models.Project.Status",
         "PhaseStatusEnum": "golive.lifecycle.models.PhaseStatus",
         "HypercareStatusEnum": ["not_started", "active", "extended", "exited"],
+        "FeedbackStatusEnum": "golive.engagement.models.FeedbackStatus",
+        "MeetingKindEnum": "golive.engagement.models.MeetingKind",
+        "TrainingSessionKindEnum": "golive.training.models.SessionKind",
+        "MaterialKindEnum": "golive.training.models.MaterialKind",
     },
 }
 
