@@ -68,7 +68,13 @@ def test_bad_usage_exits_2(capsys):
 def test_demo_loads_projects_in_every_phase_once():
     assert demo.load() is True
     phases = dict(Project.objects.values_list("key", "current_phase__key"))
-    assert phases == {"HANBIT1": "uat", "BLUE1": "deployment", "HANBIT2": "hypercare", "BLUE0": None}
+    assert phases == {
+        "HANBIT1": "uat",
+        "BLUE1": "deployment",
+        "HANBIT2": "hypercare",
+        "BLUE2": "alpha_review",
+        "BLUE0": None,
+    }
     assert Project.objects.get(key="BLUE0").status == Project.Status.CLOSED
     users = User.objects.count()
     assert demo.load() is False

@@ -15,6 +15,8 @@ from django.utils import timezone
 from golive.accounts import services as account_services
 from golive.accounts.models import Membership, Organization, Role, User
 from golive.cutover import services as cutover_services
+from golive.engagement import services as engagement_services
+from golive.engagement.models import Requirement
 from golive.hypercare import services as hypercare_services
 from golive.lifecycle import services as lifecycle_services
 from golive.lifecycle.models import Phase, Project
@@ -130,6 +132,93 @@ def _go_live_spike(project: Project, users: dict, go_live: dt.date, *, busy: boo
             )
 
 
+REQUIREMENTS = [
+    # ref, title, priority, scope, gap
+    ("R-01", "Customer 360 view with purchase history", "must", "built", ""),
+    ("R-02", "Loyalty tiers (Silver, Gold, VIP) computed nightly", "must", "built", ""),
+    ("R-03", "Point accrual from POS transactions", "must", "in_progress", "POS feed arrives hourly, not live"),
+    ("R-04", "멤버십 등급 안내 이메일 템플릿 (tier e-mails in Korean and English)", "should", "built", ""),
+    ("R-05", "Campaign approval workflow for marketing", "should", "in_progress", ""),
+    ("R-06", "Store manager dashboard", "should", "not_started", ""),
+    ("R-07", "Legacy fax order intake", "wont", "deferred", ""),
+    ("R-08", "Data migration of 5 years of members", "must", "built", "Only 3 years of history in the sample data"),
+]
+
+
+def _kickoff(project: Project, users: dict, kickoff_day: dt.date, *, early: bool) -> None:
+    """The kickoff meeting and the initial requirements register."""
+    customer_lead = users["hanbit.lead"] if project.customer.slug == "hanbit" else users["bluepeak.lead"]
+    engagement_services.meeting_create(
+        actor=users["lead"],
+        project=project,
+        kind="kickoff",
+        title="Kickoff meeting",
+        starts_at=_at(project, kickoff_day, hour=10),
+        duration_minutes=120,
+        attendees=[users["lead"], customer_lead],
+        agenda="Stakeholders and roles, timeline baseline, first requests.",
+        notes="Scope and timeline agreed. Requests captured in the register.",
+    )
+    for ref, title, priority, scope, gap in REQUIREMENTS if early else REQUIREMENTS[:4]:
+        engagement_services.requirement_create(
+            actor=users["lead"],
+            project=project,
+            ref=ref,
+            title=title,
+            priority=priority,
+            scope=scope if early else "built",
+            gap=gap if early else "",
+            source="kickoff",
+        )
+
+
+def _alpha_review(project: Project, users: dict) -> None:
+    """An alpha demo held yesterday with its feedback half triaged, and two decisions (one flagged)."""
+    lead, customer_lead = users["lead"], users["bluepeak.lead"]
+    yesterday = timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(project.timezone)).date() - dt.timedelta(days=1)
+    meeting = engagement_services.meeting_create(
+        actor=lead,
+        project=project,
+        kind="review",
+        title="Alpha review: live demo in the sandbox",
+        starts_at=_at(project, yesterday, hour=10),
+        duration_minutes=90,
+        attendees=[lead, customer_lead],
+        guests=["marketing.director@bluepeak.example"],
+        agenda="Built vs in-progress scope shared beforehand; gap list reviewed first.",
+    )
+    items = [
+        ("Show points balance on the customer 360 header", "small", "R-01", "done"),
+        ("Tier names should follow the new brand guide", "small", "R-02", "accepted"),
+        ("Marketing wants a two-step approval with legal", "large", "R-05", None),
+        ("Add birthday bonus points", "small", None, None),
+    ]
+    requirements = {r.ref: r for r in Requirement.objects.filter(project=project)}
+    for text, size, ref, status in items:
+        feedback = engagement_services.feedback_create(
+            actor=lead, project=project, meeting=meeting, text=text, size=size, requirement=requirements.get(ref)
+        )
+        if status:
+            engagement_services.feedback_set_status(actor=lead, feedback=feedback, status=status)
+    engagement_services.decision_record(
+        actor=lead,
+        project=project,
+        title="Fax orders stay out of scope",
+        excluded_scope=True,
+        decision="Legacy fax intake is not rebuilt; stores move to the web form.",
+        decided_at=_at(project, yesterday, hour=12),
+        stakeholders_present=[lead, customer_lead],
+    )
+    engagement_services.decision_record(
+        actor=lead,
+        project=project,
+        title="POS feed stays hourly for go-live",
+        decision="Real-time accrual moves to phase 2.",
+        decided_at=_at(project, yesterday, hour=16),
+        stakeholders_present=[lead],
+    )
+
+
 @transaction.atomic
 def load(*, stdout=None) -> bool:
     """Load the demo data set; returns False when it was already there."""
@@ -200,6 +289,14 @@ def load(*, stdout=None) -> bool:
             [("support", Role.SUPPORT), ("hanbit.lead", Role.CUSTOMER_LEAD), ("hanbit.tester", Role.CUSTOMER_MEMBER)],
         ),
         (
+            "BLUE2",
+            "Blue Peak loyalty programme",
+            bluepeak,
+            today + dt.timedelta(days=75),
+            "alpha_review",
+            [("consultant", Role.CONSULTANT), ("bluepeak.lead", Role.CUSTOMER_LEAD)],
+        ),
+        (
             "BLUE0",
             "Blue Peak onboarding pilot",
             bluepeak,
@@ -220,6 +317,11 @@ def load(*, stdout=None) -> bool:
         )
         for username, role in members:
             account_services.membership_add(actor=lead, project=project, user=users[username], role=role)
+        _kickoff(project, users, kickoff_day, early=target == "alpha_review")
+        if target == "alpha_review":
+            project = _advance_to(project, lead, "alpha_review")
+            _alpha_review(project, users)
+            continue
         if target in ("hypercare", None):
             project = _advance_to(project, lead, "deployment")
             cutover_services.golive_record(
