@@ -216,7 +216,7 @@ REST_FRAMEWORK = {
     # Token first: DRF takes the WWW-Authenticate challenge from the first class, and only a class with a
     # challenge turns "not signed in" into the contract's 401 (session auth alone answers 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "golive.accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -252,6 +252,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingKindEnum": "golive.engagement.models.MeetingKind",
         "TrainingSessionKindEnum": "golive.training.models.SessionKind",
         "MaterialKindEnum": "golive.training.models.MaterialKind",
+        "AttendanceStatusEnum": "golive.training.models.AttendanceStatus",
     },
 }
 

@@ -7,12 +7,14 @@ Every write runs in one transaction, appends a line to the issue's timeline and 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import BooleanField, CharField, DateTimeField, F, JSONField, Q, Value
+from django.db.models import BooleanField, CharField, DateTimeField, JSONField, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,10 +51,16 @@ def _pauses(issue: Issue) -> list[tuple[dt.datetime, dt.datetime | None]]:
     return pauses
 
 
+@functools.lru_cache(maxsize=256)
+def _calendar(calendar_json: str) -> businesstime.Calendar:
+    # Parsing and validating a calendar costs more than the due arithmetic itself: parse each policy once.
+    return businesstime.Calendar.from_dict(json.loads(calendar_json))
+
+
 def compute_dues(issue: Issue, policy: dict) -> tuple[dt.datetime | None, dt.datetime | None]:
     """Response and resolution due instants of an issue under a policy. The response clock never pauses;
     the resolution clock stops while the issue waits on the customer (None while it waits)."""
-    calendar = businesstime.Calendar.from_dict(policy["calendar"])
+    calendar = _calendar(json.dumps(policy["calendar"], sort_keys=True))
     target = policy["targets"][issue.severity]
     response_due, _ignored = businesstime.due_at(target, calendar, issue.reported_at, [])
     _ignored, resolution_due = businesstime.due_at(target, calendar, issue.reported_at, _pauses(issue))
@@ -110,14 +118,20 @@ def _check_assignee(project: Project, assignee: User | None) -> None:
 def _next_number(project: Project) -> int:
     """Allocate the next number. The sequence row is locked by the UPDATE until the transaction ends, so
     concurrent creators queue and numbers never repeat; a failed creation rolls its number back."""
-    if IssueSequence.objects.filter(project=project).update(last_number=F("last_number") + 1) == 0:
+    table = connection.ops.quote_name(IssueSequence._meta.db_table)
+    increment = f"UPDATE {table} SET last_number = last_number + 1 WHERE project_id = %s RETURNING last_number"
+    with connection.cursor() as cursor:
+        cursor.execute(increment, [project.pk])
+        row = cursor.fetchone()
+        if row is not None:
+            return row[0]
         try:
             with transaction.atomic():
                 IssueSequence.objects.create(project=project, last_number=1)
                 return 1
         except IntegrityError:  # another transaction created the row first; it is committed now
-            IssueSequence.objects.filter(project=project).update(last_number=F("last_number") + 1)
-    return IssueSequence.objects.values_list("last_number", flat=True).get(project=project)
+            cursor.execute(increment, [project.pk])
+            return cursor.fetchone()[0]
 
 
 @transaction.atomic
