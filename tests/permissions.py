@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.engagement import builders as engagement
 from tests.factories import PASSWORD, UserFactory
 
 # Users who hold a role on ACME (or are administrators).
@@ -244,4 +245,170 @@ ROUTES: list[Route] = [
         payload=lambda w: {"days": 3, "reason": "Payroll run pending"},
     ),
     Route("POST", "projects/{key}/hypercare/exit/", CONSULTANTS, (200, 409), check=_rule_refusal),
+    # Engagement: requirements register, review pack, meetings, review feedback, decisions, status report.
+    Route("GET", "projects/{key}/requirements/", ANY_MEMBER),
+    Route(
+        "POST",
+        "projects/{key}/requirements/",
+        CONSULTANTS | {"customer_lead"},
+        201,
+        payload=lambda w: {"ref": "REQ-9", "title": "Export to CSV", "source": "email", "priority": "must"},
+    ),
+    Route("GET", "projects/{key}/requirements/{ref}/", ANY_MEMBER, params=engagement.requirement_params),
+    Route(
+        "PATCH",
+        "projects/{key}/requirements/{ref}/",
+        CONSULTANTS,
+        params=engagement.requirement_params,
+        payload=lambda w: {"scope": "built"},
+    ),
+    Route("GET", "projects/{key}/review-pack/", ANY_MEMBER),
+    Route("GET", "projects/{key}/meetings/", ANY_MEMBER),
+    Route("POST", "projects/{key}/meetings/", CONSULTANTS, 201, payload=engagement.meeting_payload),
+    Route("GET", "projects/{key}/meetings/{meeting_id}/", ANY_MEMBER, params=engagement.meeting_params),
+    Route(
+        "PATCH",
+        "projects/{key}/meetings/{meeting_id}/",
+        CONSULTANTS,
+        params=engagement.meeting_params,
+        payload=lambda w: {"notes": "Agreed on single sign-on"},
+    ),
+    Route("GET", "projects/{key}/feedback/", ANY_MEMBER),
+    Route(
+        "POST",
+        "projects/{key}/feedback/",
+        CONSULTANTS | {"customer_lead", "customer_member"},
+        201,
+        payload=engagement.feedback_payload,
+    ),
+    Route("GET", "projects/{key}/feedback/{feedback_id}/", ANY_MEMBER, params=engagement.feedback_params),
+    Route(
+        "PATCH",
+        "projects/{key}/feedback/{feedback_id}/",
+        CONSULTANTS,
+        params=engagement.feedback_params,
+        payload=lambda w: {"status": "accepted"},
+    ),
+    Route(
+        "POST",
+        "projects/{key}/feedback/{feedback_id}/change-request/",
+        CONSULTANTS,
+        201,
+        params=engagement.large_feedback_params,
+        payload=lambda w: {"ref": "CR-1"},
+    ),
+    Route("GET", "projects/{key}/decisions/", ANY_MEMBER),
+    Route(
+        "POST",
+        "projects/{key}/decisions/",
+        CONSULTANTS | {"customer_lead"},
+        201,
+        payload=lambda w: {"title": "No SSO in phase 1", "decision": "Later.", "stakeholders_present": ["lead"]},
+    ),
+    Route("GET", "projects/{key}/status-report/", ANY_MEMBER),
+]
+
+
+# Training and calendars (golive.training, golive.calendars).
+
+
+def _training_session(world) -> dict:
+    from golive.training import services as training_services
+
+    session = training_services.session_create(
+        actor=world.lead, project=world.project, kind="end_user", title="Order entry", starts_at=_now()
+    )
+    return {"session_id": str(session.pk)}
+
+
+def _training_material(world) -> dict:
+    from golive.training import services as training_services
+
+    upload = SimpleUploadedFile("steps.txt", b"1. open the order screen", content_type="text/plain")
+    material = training_services.material_add(
+        actor=world.lead, project=world.project, business_process="O2C", title="Steps", kind="notes", upload=upload
+    )
+    return {"material_id": str(material.pk)}
+
+
+def _customer_members_feed(world) -> dict:
+    from golive.calendars import services as calendar_services
+
+    return {"feed_id": str(calendar_services.feed_create(actor=world.customer_member).pk)}
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def _is_calendar(response) -> None:
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response.content.startswith(b"BEGIN:VCALENDAR\r\n")
+
+
+class OwnedRoute(Route):
+    """A route on an object that belongs to one user (a calendar feed): anyone else gets 404, as for a missing
+    object, never 403."""
+
+    def expected(self, user: str) -> tuple[int, ...]:
+        if user in self.allowed:
+            return self.success_statuses
+        return (401,) if user == "anonymous" else (404,)
+
+
+ROUTES += [
+    Route("GET", "projects/{key}/training/sessions/", ANY_MEMBER),
+    Route(
+        "POST",
+        "projects/{key}/training/sessions/",
+        CONSULTANTS,
+        201,
+        payload=lambda w: {
+            "kind": "train_the_trainer",
+            "title": "Key users",
+            "starts_at": "2026-12-01T10:00:00+09:00",
+            "duration_minutes": 90,
+            "location": "https://meet.example.com/k",
+        },
+    ),
+    Route("GET", "projects/{key}/training/sessions/{session_id}/", ANY_MEMBER, params=_training_session),
+    Route(
+        "PATCH",
+        "projects/{key}/training/sessions/{session_id}/",
+        CONSULTANTS,
+        params=_training_session,
+        payload=lambda w: {"duration_minutes": 120},
+    ),
+    Route("GET", "projects/{key}/training/sessions/{session_id}/attendance/", ANY_MEMBER, params=_training_session),
+    Route(
+        "POST",
+        "projects/{key}/training/sessions/{session_id}/attendance/",
+        VENDOR_STAFF | {"customer_lead"},
+        201,
+        params=_training_session,
+        payload=lambda w: {"attendee": "customer_member", "status": "attended"},
+    ),
+    Route("GET", "projects/{key}/training/materials/", ANY_MEMBER),
+    Route(
+        "POST",
+        "projects/{key}/training/materials/",
+        CONSULTANTS,
+        201,
+        payload=lambda w: {
+            "business_process": "O2C",
+            "title": "Video",
+            "kind": "video",
+            "url": "https://v.example.com",
+        },
+    ),
+    Route("GET", "projects/{key}/training/materials/{material_id}/file/", ANY_MEMBER, params=_training_material),
+    Route("GET", "projects/{key}/training/coverage/", ANY_MEMBER),
+    Route("GET", "projects/{key}/calendar.ics", ANY_MEMBER, check=_is_calendar),
+    Route("GET", "calendar-feeds/", AUTHENTICATED),
+    Route("POST", "calendar-feeds/", AUTHENTICATED, 201),
+    OwnedRoute(
+        "POST", "calendar-feeds/{feed_id}/revoke/", frozenset({"customer_member"}), params=_customer_members_feed
+    ),
 ]

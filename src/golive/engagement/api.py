@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
-
+from django.db import transaction
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -14,6 +12,7 @@ from rest_framework.response import Response
 from golive.accounts.models import User
 from golive.api import ANY_MEMBER, CONSULTANTS, PROJECT_KEY_PARAMETER, ProjectScopedView
 from golive.engagement import reports, selectors, services
+from golive.engagement.exports import review_pack_markdown, review_pack_xlsx
 from golive.engagement.models import (
     Decision,
     Feedback,
@@ -156,11 +155,11 @@ class ReviewPackView(ProjectScopedView):
         fmt = request.query_params.get("format", "json")
         if fmt == "md":
             return HttpResponse(
-                _review_pack_markdown(self.project, pack, changed), content_type="text/markdown; charset=utf-8"
+                review_pack_markdown(self.project, pack, changed), content_type="text/markdown; charset=utf-8"
             )
         if fmt == "xlsx":
             response = HttpResponse(
-                _review_pack_xlsx(pack, changed),
+                review_pack_xlsx(pack, changed),
                 content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             )
             response["Content-Disposition"] = f'attachment; filename="{self.project.key}-review-pack.xlsx"'
@@ -177,65 +176,6 @@ class ReviewPackView(ProjectScopedView):
                 "changed_since_last_review": FeedbackSerializer(changed, many=True).data,
             }
         )
-
-
-def _review_pack_markdown(project, pack, changed) -> str:
-    def rows(items):
-        return [f"- **{r.ref}** {r.title}" for r in items] or ["- -"]
-
-    progress = pack["progress"]
-    lines = [
-        f"# {project.name}: " + _("review pack"),
-        "",
-        _("Build progress: %(percent)s%% (%(built)s/%(total)s)")
-        % {"percent": progress["percent_built"], "built": progress["built"], "total": progress["in_scope"]},
-        "",
-        "## " + _("Built"),
-        "",
-        *rows(pack["built"]),
-        "",
-        "## " + _("In progress (not ready for the demo)"),
-        "",
-        *rows(pack["in_progress"]),
-        "",
-        "## " + _("Not started"),
-        "",
-        *rows(pack["not_started"]),
-        "",
-        "## " + _("Gap between expectation and build"),
-        "",
-    ]
-    lines += [
-        f"- **{r.ref}** {r.title}: "
-        + _("expected %(expected)s; gap: %(gap)s") % {"expected": r.expectation or "-", "gap": r.gap}
-        for r in pack["gaps"]
-    ] or ["- -"]
-    lines += ["", "## " + _("Addressed since the last review"), ""]
-    lines += [
-        f"- [{f.get_status_display()}] {f.text}" + (f" -> {f.resolution}" if f.resolution else "") for f in changed
-    ] or ["- -"]
-    return "\n".join(lines) + "\n"
-
-
-def _review_pack_xlsx(pack, changed) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Scope"
-    sheet.append(["ref", "title", "scope", "priority", "change_request", "expectation", "gap"])
-    for name in ("built", "in_progress", "not_started"):
-        for r in pack[name]:
-            sheet.append([r.ref, r.title, r.scope, r.priority, r.change_request, r.expectation, r.gap])
-    addressed = workbook.create_sheet("Addressed")
-    addressed.append(["meeting", "requirement", "text", "size", "status", "resolution"])
-    for f in changed:
-        addressed.append(
-            [f.meeting.title, f.requirement.ref if f.requirement else "", f.text, f.size, f.status, f.resolution]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -423,10 +363,12 @@ class FeedbackDetailView(ProjectScopedView):
         target = values.pop("status", None)
         if "requirement" in values:
             values["requirement"] = _requirement_or_400(self.project, values["requirement"])
-        if values:
-            feedback = services.feedback_update(actor=request.user, feedback=feedback, **values)
-        if target:
-            services.feedback_set_status(actor=request.user, feedback=feedback, status=target)
+        # One transaction: a refused status move must not leave the edit of the same request behind.
+        with transaction.atomic():
+            if values:
+                feedback = services.feedback_update(actor=request.user, feedback=feedback, **values)
+            if target:
+                services.feedback_set_status(actor=request.user, feedback=feedback, status=target)
         return Response(FeedbackSerializer(selectors.feedback_get(project=self.project, feedback_id=feedback_id)).data)
 
 

@@ -328,7 +328,10 @@ def feedback_set_status(*, actor, feedback: Feedback, status: str, note: str = "
 def feedback_to_change_request(*, actor, feedback: Feedback, ref: str, title: str = "") -> Requirement:
     """Turn a large feedback item into a change request in one step: a new requirement flagged
     ``change_request``, linked from the feedback, which is accepted."""
-    feedback = Feedback.objects.select_for_update().select_related("project", "meeting__phase").get(pk=feedback.pk)
+    # Lock only the feedback row: PostgreSQL refuses FOR UPDATE on the outer join to the optional phase.
+    feedback = (
+        Feedback.objects.select_for_update(of=("self",)).select_related("project", "meeting__phase").get(pk=feedback.pk)
+    )
     if feedback.size != FeedbackSize.LARGE:
         raise TransitionRefused(_("Only large feedback becomes a change request; small items fit the build."))
     if feedback.requirement_id and feedback.requirement.change_request:
