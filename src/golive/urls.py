@@ -9,6 +9,7 @@ from golive.web import views as web_views
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("api/v1/", include("golive.api_urls")),
+    path("", include("golive.calendars.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("golive.web.urls")),
