@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -155,12 +156,14 @@ class IssueDetailView(ProjectScopedView):
         values = dict(data.validated_data)
         target = values.pop("status", None)
         note = values.pop("note", "")
-        if values:
-            if not (self.roles_held & VENDOR_STAFF):
-                return Response({"detail": "Only vendor staff edit an issue's fields."}, status=403)
-            issue = services.issue_update(actor=request.user, issue=issue, **values)
-        if target:
-            issue = services.issue_set_status(actor=request.user, issue=issue, status=target, note=note)
+        if values and not (self.roles_held & VENDOR_STAFF):
+            return Response({"detail": "Only vendor staff edit an issue's fields."}, status=403)
+        # One transaction for the edit and the move: a refused move must not leave the edit behind.
+        with transaction.atomic():
+            if values:
+                issue = services.issue_update(actor=request.user, issue=issue, **values)
+            if target:
+                issue = services.issue_set_status(actor=request.user, issue=issue, status=target, note=note)
         return Response(IssueOutputSerializer(selectors.issue_get(project=self.project, number=number)).data)
 
 

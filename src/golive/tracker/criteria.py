@@ -21,7 +21,10 @@ def _open_high_counts(phases) -> dict[int, int]:
     as_of = evaluation_instant()
     rows = (
         Issue.objects.filter(project__in={p.project_id for p in phases}, severity__in=HIGH, reported_at__lte=as_of)
-        .filter(Q(status__in=OPEN_STATUSES) | Q(resolved_at__gt=as_of) | Q(closed_at__gt=as_of))
+        # Closed later but resolved by then is not open (a closed issue was resolved first).
+        .filter(
+            Q(status__in=OPEN_STATUSES) | Q(resolved_at__gt=as_of) | Q(resolved_at__isnull=True, closed_at__gt=as_of)
+        )
         .values("project_id")
         .annotate(n=Count("id"))
     )

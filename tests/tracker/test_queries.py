@@ -1,0 +1,52 @@
+"""Query counts of the desk's lists and pages do not grow with the data (STYLE.md 8)."""
+
+from __future__ import annotations
+
+import pytest
+
+from golive.accounts.models import User
+from golive.tracker import services
+from tests.tracker.helpers import report
+
+
+def _client(api, user):
+    """A client for a freshly loaded user, as each real request has: nothing cached from earlier requests."""
+    return api(User.objects.get(pk=user.pk))
+
+
+# Pinned bounds: whatever the number of rows, a request costs at most this many queries.
+ISSUE_LIST = 5
+ISSUE_DETAIL = 4
+COMMENT_LIST = 6
+TIMELINE = 6
+
+
+@pytest.mark.parametrize("count", [5, 80])
+@pytest.mark.parametrize("user", ["lead", "customer_member"])
+def test_issue_list(world, api, django_assert_max_num_queries, count, user):
+    for n in range(count):
+        report(world, title=f"Issue {n}", assignee=world.support if n % 2 else None, severity=f"P{n % 4 + 1}")
+    client = _client(api, getattr(world, user))
+    with django_assert_max_num_queries(ISSUE_LIST):
+        response = client.get("/api/v1/projects/ACME/issues/", {"page_size": 1000, "sort": "severity"})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == count
+
+
+@pytest.mark.parametrize("count", [2, 40])
+def test_issue_detail_comments_and_timeline(world, api, django_assert_max_num_queries, count):
+    issue = report(world, assignee=world.consultant)
+    for n in range(count):
+        author = (world.customer_member, world.consultant, world.support)[n % 3]
+        services.comment_add(actor=author, issue=issue, body=f"comment {n}", public=author != world.support)
+    base = "/api/v1/projects/ACME/issues/1/"
+    client = _client(api, world.customer_lead)
+    with django_assert_max_num_queries(ISSUE_DETAIL):
+        assert client.get(base).status_code == 200
+    client = _client(api, world.customer_lead)
+    with django_assert_max_num_queries(COMMENT_LIST):
+        comments = client.get(base + "comments/", {"page_size": 1000})
+    assert comments.status_code == 200 and comments.json()["count"] == count - count // 3
+    client = _client(api, world.customer_lead)
+    with django_assert_max_num_queries(TIMELINE):
+        assert client.get(base + "timeline/", {"page_size": 1000}).status_code == 200
