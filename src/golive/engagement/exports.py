@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 def review_pack_markdown(project, pack, changed) -> str:
     """The review pack as Markdown, ready to paste into an e-mail."""
+
     def rows(items):
         return [f"- **{r.ref}** {r.title}" for r in items] or ["- -"]
 

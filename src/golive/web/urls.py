@@ -16,4 +16,6 @@ urlpatterns = [
     path("projects/<str:key>/audit/", audit_views.project_audit, name="project-audit"),
     path("projects/<str:key>/issues/", include("golive.tracker.urls")),
     path("projects/<str:key>/hypercare/", include("golive.hypercare.urls")),
+    path("projects/<str:key>/", include("golive.engagement.urls")),
+    path("projects/<str:key>/training/", include("golive.training.urls")),
 ]
