@@ -41,10 +41,14 @@ urlpatterns = [
     path(project + "meetings/", engagement_api.MeetingListView.as_view(), name="api-meetings"),
     path(project + "meetings/<int:meeting_id>/", engagement_api.MeetingDetailView.as_view(), name="api-meeting"),
     path(project + "feedback/", engagement_api.FeedbackListView.as_view(), name="api-feedback"),
-    path(project + "feedback/<int:feedback_id>/", engagement_api.FeedbackDetailView.as_view(),
-         name="api-feedback-item"),
-    path(project + "feedback/<int:feedback_id>/change-request/", engagement_api.FeedbackChangeRequestView.as_view(),
-         name="api-feedback-change-request"),
+    path(
+        project + "feedback/<int:feedback_id>/", engagement_api.FeedbackDetailView.as_view(), name="api-feedback-item"
+    ),
+    path(
+        project + "feedback/<int:feedback_id>/change-request/",
+        engagement_api.FeedbackChangeRequestView.as_view(),
+        name="api-feedback-change-request",
+    ),
     path(project + "decisions/", engagement_api.DecisionListView.as_view(), name="api-decisions"),
     path(project + "status-report/", engagement_api.StatusReportView.as_view(), name="api-status-report"),
     path(project + "issues/", tracker_api.IssueListView.as_view(), name="api-issues"),
@@ -52,8 +56,11 @@ urlpatterns = [
     path(issue + "comments/", tracker_api.CommentListView.as_view(), name="api-issue-comments"),
     path(issue + "timeline/", tracker_api.TimelineView.as_view(), name="api-issue-timeline"),
     path(issue + "attachments/", tracker_api.AttachmentListView.as_view(), name="api-issue-attachments"),
-    path(issue + "attachments/<int:attachment_id>/", tracker_api.AttachmentDownloadView.as_view(),
-         name="api-issue-attachment"),
+    path(
+        issue + "attachments/<int:attachment_id>/",
+        tracker_api.AttachmentDownloadView.as_view(),
+        name="api-issue-attachment",
+    ),
     path(project + "sla-policy/", tracker_api.SlaPolicyView.as_view(), name="api-sla-policy"),
     path(project + "golive/", cutover_api.GoLiveView.as_view(), name="api-golive"),
     path(project + "hypercare/", hypercare_api.HypercareView.as_view(), name="api-hypercare"),
@@ -61,16 +68,26 @@ urlpatterns = [
     path(project + "hypercare/exit/", hypercare_api.HypercareExitView.as_view(), name="api-hypercare-exit"),
     # Training and calendars
     path(project + "training/sessions/", training_api.SessionListView.as_view(), name="api-training-sessions"),
-    path(project + "training/sessions/<int:session_id>/", training_api.SessionDetailView.as_view(),
-         name="api-training-session"),
-    path(project + "training/sessions/<int:session_id>/attendance/", training_api.AttendanceListView.as_view(),
-         name="api-training-attendance"),
+    path(
+        project + "training/sessions/<int:session_id>/",
+        training_api.SessionDetailView.as_view(),
+        name="api-training-session",
+    ),
+    path(
+        project + "training/sessions/<int:session_id>/attendance/",
+        training_api.AttendanceListView.as_view(),
+        name="api-training-attendance",
+    ),
     path(project + "training/materials/", training_api.MaterialListView.as_view(), name="api-training-materials"),
-    path(project + "training/materials/<int:material_id>/file/", training_api.MaterialFileView.as_view(),
-         name="api-training-material-file"),
+    path(
+        project + "training/materials/<int:material_id>/file/",
+        training_api.MaterialFileView.as_view(),
+        name="api-training-material-file",
+    ),
     path(project + "training/coverage/", training_api.CoverageView.as_view(), name="api-training-coverage"),
     path(project + "calendar.ics", calendars_api.ProjectCalendarView.as_view(), name="api-project-calendar"),
     path("calendar-feeds/", calendars_api.FeedListView.as_view(), name="api-calendar-feeds"),
-    path("calendar-feeds/<int:feed_id>/revoke/", calendars_api.FeedRevokeView.as_view(),
-         name="api-calendar-feed-revoke"),
+    path(
+        "calendar-feeds/<int:feed_id>/revoke/", calendars_api.FeedRevokeView.as_view(), name="api-calendar-feed-revoke"
+    ),
 ]

@@ -59,7 +59,6 @@ def project_lock(project: Project) -> Project:
     return Project.objects.select_for_update(of=("self",)).select_related("template", "customer").get(pk=project.pk)
 
 
-
 @transaction.atomic
 def project_create(
     *,
