@@ -19,6 +19,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k advance -x"`.
 PYTEST_ARGS ?=
+REDIS_URL ?= redis://127.0.0.1:6379/15
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/golive
 # The desk benchmark creates and drops this database (its name must contain "bench").
 BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/golive_bench
@@ -50,11 +51,15 @@ run: $(STAMP) ## migrate, load the demo data and serve on http://127.0.0.1:8000 
 
 test: $(STAMP) ## run the test suite on the embedded SQLite database (no other service needed)
 	rm -rf $(VAR)/test && mkdir -p $(VAR)/test
-	$(call TEST_ENV,test) $(PYTEST) -m "not browser" $(PYTEST_ARGS)
+	$(call TEST_ENV,test) $(PYTEST) -m "not browser and not celery" $(PYTEST_ARGS)
 
 test-postgres: $(STAMP) ## run the test suite on PostgreSQL (POSTGRES_URL=, default postgres://postgres@127.0.0.1:5432/golive)
 	rm -rf $(VAR)/test-postgres && mkdir -p $(VAR)/test-postgres
-	$(call TEST_ENV,test-postgres) DATABASE_URL=$(POSTGRES_URL) $(PYTEST) -m "not browser" $(PYTEST_ARGS)
+	$(call TEST_ENV,test-postgres) DATABASE_URL=$(POSTGRES_URL) $(PYTEST) -m "not browser and not celery" $(PYTEST_ARGS)
+
+test-celery: $(STAMP) ## run the background-work tests on a real Celery worker and Redis (REDIS_URL=)
+	rm -rf $(VAR)/test-celery && mkdir -p $(VAR)/test-celery
+	$(call TEST_ENV,test-celery) GOLIVE_TEST_BROKER_URL=$(REDIS_URL) $(PYTEST) -m celery $(PYTEST_ARGS)
 
 test-browser: $(STAMP) ## run the end-to-end tests in headless Chromium (/usr/bin/chromium)
 	rm -rf $(VAR)/test-browser && mkdir -p $(VAR)/test-browser

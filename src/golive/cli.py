@@ -93,6 +93,22 @@ def cmd_sweep(args) -> int:
     return 0
 
 
+def cmd_worker(args) -> int:
+    from django.conf import settings
+
+    if not settings.BROKER_URL:
+        raise CliError("GOLIVE_BROKER_URL is not set: without a broker, `golive serve` runs background work itself")
+    from golive.celery import configure
+
+    app = configure(settings.BROKER_URL)
+    argv = ["worker", f"--loglevel={args.loglevel}", f"--concurrency={args.concurrency}"]
+    if not args.no_beat:
+        argv.append("--beat")
+        argv.append(f"--schedule={settings.DATA_DIR / 'celerybeat-schedule'}")
+    app.worker_main(argv)
+    return 0
+
+
 def cmd_migrate(args) -> int:
     _migrate(verbosity=1)
     return 0
@@ -183,6 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
     createuser.add_argument("--org", help="organization slug")
     createuser.add_argument("--admin", action="store_true", help="make a vendor administrator")
     createuser.set_defaults(func=cmd_createuser)
+
+    worker = sub.add_parser("worker", help="run the background worker and the periodic scheduler (needs a broker)")
+    worker.add_argument("--concurrency", type=int, default=2)
+    worker.add_argument("--loglevel", default="INFO")
+    worker.add_argument("--no-beat", action="store_true", help="consume tasks only; run the scheduler elsewhere")
+    worker.set_defaults(func=cmd_worker)
 
     sweep = sub.add_parser("sweep", help="evaluate SLA clocks and hypercare exit criteria once")
     sweep.add_argument("--as-of", help="evaluate at this ISO 8601 instant (default now)")
