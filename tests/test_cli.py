@@ -123,3 +123,15 @@ def test_secret_key_is_generated_once_into_the_data_dir(tmp_path):
     assert first.returncode == 0, first.stderr
     assert first.stdout == second.stdout
     assert (tmp_path / "secret_key").read_text().strip() == first.stdout.strip()
+
+
+def test_worker_without_a_broker_says_so_with_status_1(settings, capsys):
+    settings.BROKER_URL = None
+    assert cli.main(["worker"]) == 1
+    assert "GOLIVE_BROKER_URL" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_sweep_rejects_an_instant_without_offset(capsys):
+    assert cli.main(["sweep", "--as-of", "2026-11-26T09:00:00"]) == 1
+    assert "offset" in capsys.readouterr().err
