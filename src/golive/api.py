@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import exceptions, pagination, status
+from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -26,6 +26,18 @@ ANY_MEMBER = frozenset({"admin", "consultant_lead", "consultant", "customer_lead
 VENDOR_STAFF = frozenset({"admin", "consultant_lead", "consultant", "support"})
 LEADS = frozenset({"admin", "consultant_lead"})
 CONSULTANTS = frozenset({"admin", "consultant_lead", "consultant"})
+
+
+class StrictSerializer(serializers.Serializer):
+    """An input serializer that refuses fields it does not declare (400 naming each), so a misspelt or
+    read-only field is reported instead of silently ignored."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data.keys()) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown or read-only field."] for name in unknown})
+        return super().to_internal_value(data)
 
 
 class Pagination(pagination.PageNumberPagination):

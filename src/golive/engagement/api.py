@@ -10,7 +10,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from golive.accounts.models import User
-from golive.api import ANY_MEMBER, CONSULTANTS, PROJECT_KEY_PARAMETER, ProjectScopedView
+from golive.api import ANY_MEMBER, CONSULTANTS, PROJECT_KEY_PARAMETER, ProjectScopedView, StrictSerializer
 from golive.engagement import reports, selectors, services
 from golive.engagement.exports import review_pack_markdown, review_pack_xlsx
 from golive.engagement.models import (
@@ -30,13 +30,6 @@ from golive.text import render_markdown
 CONTRIBUTORS = CONSULTANTS | {"customer_lead"}
 REVIEWERS = CONSULTANTS | {"customer_lead", "customer_member"}
 FORMAT_PARAMETER = OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "md"], description="json (default) or md")
-
-
-def _reject_unknown(serializer: serializers.Serializer, data) -> None:
-    if hasattr(data, "keys"):
-        unknown = sorted(set(data.keys()) - set(serializer.fields))
-        if unknown:
-            raise serializers.ValidationError({name: ["This field cannot be changed."] for name in unknown})
 
 
 class RequirementSerializer(serializers.ModelSerializer):
@@ -61,7 +54,7 @@ class RequirementSerializer(serializers.ModelSerializer):
         extra_kwargs = {"ref": {"validators": []}}
 
 
-class RequirementPatchSerializer(serializers.Serializer):
+class RequirementPatchSerializer(StrictSerializer):
     title = serializers.CharField(max_length=300, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     source = serializers.ChoiceField(choices=RequirementSource.choices, required=False)
@@ -70,10 +63,6 @@ class RequirementPatchSerializer(serializers.Serializer):
     change_request = serializers.BooleanField(required=False)
     expectation = serializers.CharField(required=False, allow_blank=True)
     gap = serializers.CharField(required=False, allow_blank=True)
-
-    def to_internal_value(self, data):
-        _reject_unknown(self, data)
-        return super().to_internal_value(data)
 
 
 class RequirementListView(ProjectScopedView):
@@ -224,7 +213,7 @@ class MeetingInputSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class MeetingPatchSerializer(serializers.Serializer):
+class MeetingPatchSerializer(StrictSerializer):
     title = serializers.CharField(max_length=200, required=False)
     starts_at = serializers.DateTimeField(required=False)
     duration_minutes = serializers.IntegerField(min_value=1, max_value=1440, required=False)
@@ -235,10 +224,6 @@ class MeetingPatchSerializer(serializers.Serializer):
     location = serializers.CharField(required=False, allow_blank=True, max_length=300)
     agenda = serializers.CharField(required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True)
-
-    def to_internal_value(self, data):
-        _reject_unknown(self, data)
-        return super().to_internal_value(data)
 
 
 class MeetingListView(ProjectScopedView):
@@ -293,16 +278,12 @@ class FeedbackInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=FeedbackStatus.choices, default=FeedbackStatus.OPEN)
 
 
-class FeedbackPatchSerializer(serializers.Serializer):
+class FeedbackPatchSerializer(StrictSerializer):
     requirement = serializers.CharField(required=False, allow_null=True, max_length=32)
     text = serializers.CharField(required=False)
     size = serializers.ChoiceField(choices=FeedbackSize.choices, required=False)
     status = serializers.ChoiceField(choices=FeedbackStatus.choices, required=False)
     resolution = serializers.CharField(required=False, allow_blank=True)
-
-    def to_internal_value(self, data):
-        _reject_unknown(self, data)
-        return super().to_internal_value(data)
 
 
 def _requirement_or_400(project, ref):

@@ -11,7 +11,15 @@ from rest_framework.views import APIView
 from golive.accounts import services as account_services
 from golive.accounts.models import Organization, Role, User
 from golive.accounts.selectors import membership_list
-from golive.api import ANY_MEMBER, CONSULTANTS, LEADS, PROJECT_KEY_PARAMETER, Pagination, ProjectScopedView
+from golive.api import (
+    ANY_MEMBER,
+    CONSULTANTS,
+    LEADS,
+    PROJECT_KEY_PARAMETER,
+    Pagination,
+    ProjectScopedView,
+    StrictSerializer,
+)
 from golive.lifecycle import selectors, services
 from golive.lifecycle.models import LifecycleTemplate, Phase, Project, SignOff
 
@@ -134,19 +142,12 @@ class ProjectInputSerializer(serializers.Serializer):
         return value
 
 
-class ProjectPatchSerializer(serializers.Serializer):
+class ProjectPatchSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     planned_go_live = serializers.DateField(required=False, allow_null=True)
     timezone = serializers.CharField(required=False, max_length=64)
     hypercare_days = serializers.IntegerField(required=False, min_value=1, max_value=365)
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: ["This field cannot be changed."] for name in unknown})
-        return super().to_internal_value(data)
 
 
 class ProjectListView(APIView):

@@ -11,7 +11,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from golive.accounts.models import User
-from golive.api import ANY_MEMBER, LEADS, PROJECT_KEY_PARAMETER, VENDOR_STAFF, ProjectScopedView
+from golive.api import ANY_MEMBER, LEADS, PROJECT_KEY_PARAMETER, VENDOR_STAFF, ProjectScopedView, StrictSerializer
 from golive.text import render_markdown
 from golive.tracker import selectors, services
 from golive.tracker.models import Attachment, Category, Comment, Issue, IssueEvent, IssueKind, IssueStatus, Severity
@@ -90,7 +90,7 @@ class IssueCreateSerializer(serializers.Serializer):
     reported_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
-class IssuePatchSerializer(serializers.Serializer):
+class IssuePatchSerializer(StrictSerializer):
     title = serializers.CharField(max_length=300, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=IssueKind.choices, required=False)
@@ -103,13 +103,6 @@ class IssuePatchSerializer(serializers.Serializer):
     note = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Why the status moves; kept on the timeline."
     )
-
-    def to_internal_value(self, data):
-        if hasattr(data, "keys"):
-            unknown = sorted(set(data.keys()) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: ["This field cannot be changed."] for name in unknown})
-        return super().to_internal_value(data)
 
 
 class IssueListView(ProjectScopedView):

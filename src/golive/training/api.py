@@ -10,7 +10,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from golive.accounts.models import User
-from golive.api import ANY_MEMBER, CONSULTANTS, PROJECT_KEY_PARAMETER, VENDOR_STAFF, ProjectScopedView
+from golive.api import ANY_MEMBER, CONSULTANTS, PROJECT_KEY_PARAMETER, VENDOR_STAFF, ProjectScopedView, StrictSerializer
 from golive.text import render_markdown
 from golive.training import selectors, services
 from golive.training.criteria import coverage_result
@@ -62,14 +62,7 @@ class SessionOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-def _reject_unknown(serializer, data):
-    if hasattr(data, "keys"):
-        unknown = sorted(set(data.keys()) - set(serializer.fields))
-        if unknown:
-            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
-
-
-class SessionCreateSerializer(serializers.Serializer):
+class SessionCreateSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=SessionKind.choices)
     title = serializers.CharField(max_length=200)
     starts_at = serializers.DateTimeField()
@@ -84,12 +77,8 @@ class SessionCreateSerializer(serializers.Serializer):
     business_process = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
-    def to_internal_value(self, data):
-        _reject_unknown(self, data)
-        return super().to_internal_value(data)
 
-
-class SessionPatchSerializer(serializers.Serializer):
+class SessionPatchSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=SessionKind.choices, required=False)
     title = serializers.CharField(max_length=200, required=False)
     starts_at = serializers.DateTimeField(required=False)
@@ -103,10 +92,6 @@ class SessionPatchSerializer(serializers.Serializer):
     capacity = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     business_process = serializers.CharField(max_length=200, required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True)
-
-    def to_internal_value(self, data):
-        _reject_unknown(self, data)
-        return super().to_internal_value(data)
 
 
 SESSION_FILTERS = [
