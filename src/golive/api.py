@@ -29,8 +29,9 @@ CONSULTANTS = frozenset({"admin", "consultant_lead", "consultant"})
 
 
 class StrictSerializer(serializers.Serializer):
-    """An input serializer that refuses fields it does not declare (400 naming each), so a misspelt or
-    read-only field is reported instead of silently ignored."""
+    # An input serializer that refuses fields it does not declare (400 naming each), so a misspelt or
+    # read-only field is reported instead of silently ignored. (A comment, not a docstring: drf-spectacular
+    # would copy a docstring into every subclass's schema.)
 
     def to_internal_value(self, data):
         if hasattr(data, "keys"):
