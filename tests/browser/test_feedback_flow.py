@@ -5,51 +5,14 @@ buttons."""
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 from django.utils import timezone
 
 from golive.engagement import services
 from golive.engagement.models import Feedback
+from tests.browser.support import BROWSER_MARKS, log_in, sync_api
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the fixtures and assertions are
-# still synchronous and safe here.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason=f"{CHROMIUM} is not installed"),
-]
-
-
-@pytest.fixture
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def _log_in(browser, live_server, username: str, password: str):
-    page = browser.new_context(locale="en-US").new_page()
-    page.set_default_timeout(15_000)
-    page.goto(live_server.url + "/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(live_server.url + "/")
-    return page
+pytestmark = BROWSER_MARKS
 
 
 # serialized_rollback restores the migration-created lifecycle template after the flush that ends a
@@ -64,7 +27,7 @@ def test_consultant_lead_captures_feedback_live_and_marks_one_done(live_server, 
         starts_at=timezone.now(),
         attendees=[world.customer_lead],
     )
-    page = _log_in(browser, live_server, "lead", world.password)
+    page = log_in(browser, live_server, "lead", world.password)
     page.goto(live_server.url + "/projects/ACME/")
     page.get_by_role("link", name="Meetings", exact=True).click()
     page.wait_for_url(live_server.url + "/projects/ACME/meetings/")

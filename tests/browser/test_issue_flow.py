@@ -3,56 +3,19 @@ from the issue desk with the row's quick action (htmx swaps the row in place).""
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 
 from golive.tracker.models import Issue
+from tests.browser.support import BROWSER_MARKS, log_in, sync_api
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the fixtures and assertions are
-# still synchronous and safe here.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason=f"{CHROMIUM} is not installed"),
-]
-
-
-@pytest.fixture
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def _log_in(browser, live_server, username: str, password: str):
-    page = browser.new_context(locale="en-US").new_page()
-    page.set_default_timeout(15_000)
-    page.goto(live_server.url + "/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(live_server.url + "/")
-    return page
+pytestmark = BROWSER_MARKS
 
 
 # serialized_rollback restores the migration-created lifecycle template after the flush that ends a
 # transactional test, so tests running after this one still find it.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_customer_reports_and_consultant_triages(live_server, world, browser):
-    page = _log_in(browser, live_server, "customer_member", world.password)
+    page = log_in(browser, live_server, "customer_member", world.password)
     page.get_by_role("link", name="ACME", exact=True).click()
     page.wait_for_url(live_server.url + "/projects/ACME/")
     page.get_by_role("link", name="Issues", exact=True).click()
@@ -70,7 +33,7 @@ def test_customer_reports_and_consultant_triages(live_server, world, browser):
     issue = Issue.objects.get()
     assert (issue.number, issue.reporter, issue.severity) == (1, world.customer_member, "P2")
 
-    page = _log_in(browser, live_server, "consultant", world.password)
+    page = log_in(browser, live_server, "consultant", world.password)
     page.goto(live_server.url + "/projects/ACME/issues/")
     row = page.locator("#issue-row-1")
     sync_api.expect(row).to_contain_text("Invoices do not print")
@@ -103,7 +66,7 @@ def test_hypercare_dashboard_draws_the_chart(live_server, world, browser):
             at = start + dt.timedelta(days=day, minutes=5 + n)
             tracker_services.issue_create(actor=world.lead, project=world.project, title=f"d{day}", reported_at=at)
 
-    page = _log_in(browser, live_server, "customer_lead", world.password)
+    page = log_in(browser, live_server, "customer_lead", world.password)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(live_server.url + "/projects/ACME/hypercare/")
