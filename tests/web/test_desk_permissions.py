@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from golive.api import ANY_MEMBER, CONSULTANTS, LEADS, VENDOR_STAFF
 from golive.tracker import services as tracker_services
+from tests.web.html_permissions import html_permission_tests
 from tests.web.test_desk_pages import into_hypercare
-from tests.web.test_permissions import ROLE_USERS
 
 ISSUE_ARGS = ("ACME", 1)
 
@@ -90,11 +90,7 @@ def _call(client, name, method, data, state):
     return client.post(url, payload)
 
 
-CASES = [
-    pytest.param(name, method, data, state, role, role in allowed, id=f"{name}-{method}-{i}-{role}")
-    for i, (name, method, data, allowed, state) in enumerate(ROUTES)
-    for role in ROLE_USERS
-]
+test_role, test_other_tenant_is_404, test_anonymous_goes_to_login = html_permission_tests(ROUTES, _call)
 
 
 def test_html_roles_mirror_the_api():
@@ -109,36 +105,6 @@ def test_html_roles_mirror_the_api():
     assert HypercareView.roles["GET"] == ANY_MEMBER
     assert HypercareExtendView.roles["POST"] == LEADS
     assert HypercareExitView.roles["POST"] == GoLiveView.roles["POST"] == CONSULTANTS
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "method", "data", "state", "role", "allowed"), CASES)
-def test_role(client, world, build, name, method, data, state, role, allowed):
-    built = build(state)
-    client.force_login(getattr(world, ROLE_USERS[role]))
-    response = _call(client, name, method, data, built)
-    if allowed:
-        assert response.status_code in (200, 302), response.content[:800]
-    else:
-        assert response.status_code == 403
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "method", "data", "state"), [(n, m, d, s) for n, m, d, _a, s in ROUTES])
-@pytest.mark.parametrize("outsider", ["other_customer", "other_lead", "outsider"])
-def test_other_tenant_is_404(client, world, build, name, method, data, state, outsider):
-    built = build(state)
-    client.force_login(getattr(world, outsider))
-    assert _call(client, name, method, data, built).status_code == 404
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "method", "data", "state"), [(n, m, d, s) for n, m, d, _a, s in ROUTES])
-def test_anonymous_goes_to_login(client, world, build, name, method, data, state):
-    built = build(state)
-    response = _call(client, name, method, data, built)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("web:login") + "?next=")
 
 
 @pytest.mark.django_db

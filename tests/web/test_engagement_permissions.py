@@ -21,7 +21,7 @@ from golive.engagement import services as engagement_services
 from golive.engagement.api import CONTRIBUTORS, REVIEWERS
 from golive.training import services as training_services
 from golive.training.api import RECORDERS
-from tests.web.test_permissions import ROLE_USERS
+from tests.web.html_permissions import html_permission_tests
 
 REQUIREMENT = {"ref": "REQ-9", "title": "New", "source": "email", "priority": "must", "scope": "not_started"}
 MEETING = {"kind": "review", "title": "Demo", "starts_at": "2026-03-02T10:00", "duration_minutes": 60}
@@ -122,11 +122,9 @@ def _call(client, name, method, data, built):
     return client.post(url, data)
 
 
-CASES = [
-    pytest.param(name, method, data, state, role, role in allowed, id=f"{name}-{method}-{i}-{role}")
-    for i, (name, method, data, allowed, state) in enumerate(ROUTES)
-    for role in ROLE_USERS
-]
+test_role, test_other_tenant_is_404, test_anonymous_goes_to_login = html_permission_tests(
+    ROUTES, _call, success=(200, 201, 302)
+)
 
 
 def test_html_roles_mirror_the_api():
@@ -148,36 +146,6 @@ def test_html_roles_mirror_the_api():
     assert VENDOR_STAFF | {"customer_lead"} == RECORDERS
     assert training_api.MaterialListView.roles == {"GET": ANY_MEMBER, "POST": CONSULTANTS}
     assert training_api.MaterialFileView.roles == training_api.CoverageView.roles == {"GET": ANY_MEMBER}
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "method", "data", "state", "role", "allowed"), CASES)
-def test_role(client, world, build, name, method, data, state, role, allowed):
-    built = build(state)
-    client.force_login(getattr(world, ROLE_USERS[role]))
-    response = _call(client, name, method, data, built)
-    if allowed:
-        assert response.status_code in (200, 201, 302), response.content[:800]
-    else:
-        assert response.status_code == 403
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "method", "data", "state"), [(n, m, d, s) for n, m, d, _a, s in ROUTES])
-@pytest.mark.parametrize("outsider", ["other_customer", "other_lead", "outsider"])
-def test_other_tenant_is_404(client, world, build, name, method, data, state, outsider):
-    built = build(state)
-    client.force_login(getattr(world, outsider))
-    assert _call(client, name, method, data, built).status_code == 404
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("name", "method", "data", "state"), [(n, m, d, s) for n, m, d, _a, s in ROUTES])
-def test_anonymous_goes_to_login(client, world, build, name, method, data, state):
-    built = build(state)
-    response = _call(client, name, method, data, built)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("web:login") + "?next=")
 
 
 @pytest.mark.django_db
