@@ -96,6 +96,7 @@ messages: $(STAMP) ## update the Korean message catalogue and compile it
 bench: $(STAMP) ## run the benchmarks and write docs/performance.md (the desk part needs PostgreSQL at BENCH_POSTGRES_URL)
 	$(BIN)/python bench/bench_foundation.py --output docs/performance.md
 	$(BIN)/python bench/bench_desk.py --database-url $(BENCH_POSTGRES_URL) --output docs/performance.md
+	$(BIN)/python bench/bench_junit.py --output docs/performance.md
 
 clean: ## remove test data, caches and build output (keeps .venv and your data in var/)
 	rm -rf $(VAR)/test $(VAR)/test-postgres $(VAR)/test-browser $(VAR)/tools $(VAR)/ci bench/results

@@ -75,6 +75,55 @@ def _sla_policy(world) -> dict:
     return tracker_services.policy_for(world.project)
 
 
+def _runbook_step(world) -> dict:
+    """Path parameters of runbook step S1 of ACME (pending, no dependency, owned by nobody)."""
+    from golive.cutover import services as cutover_services
+
+    cutover_services.step_create(actor=world.lead, project=world.project, ref="S1", title="Back up the legacy system")
+    return {"ref": "S1"}
+
+
+def _step_to_save(world) -> dict:
+    _runbook_step(world)
+    return {"name": "ACME runbook", "description": "Saved from ACME"}
+
+
+def _builtin_runbook_template(world) -> dict:
+    from golive.cutover.models import RunbookTemplate
+
+    return {"template": RunbookTemplate.objects.get(name="SaaS standard cutover").pk}
+
+
+def _junit_upload(world) -> dict:
+    xml = b'<testsuite name="smoke" tests="1"><testcase classname="smoke" name="test_login"/></testsuite>'
+    return {"file": SimpleUploadedFile("smoke.xml", xml, content_type="application/xml"), "environment": "sandbox"}
+
+
+def _test_report(world) -> dict:
+    from golive.cutover import services as cutover_services
+
+    report = cutover_services.test_report_manual(
+        actor=world.lead, project=world.project, title="Smoke", items=[{"name": "Login", "status": "passed"}]
+    )
+    return {"report_id": str(report.pk)}
+
+
+def _in_deployment(payload: dict):
+    """A payload builder that first walks ACME to deployment (votes and decisions happen there)."""
+
+    def build(world) -> dict:
+        from golive.lifecycle import services as lifecycle_services
+
+        for _ in range(world.project.phases.count()):
+            world.project.refresh_from_db()
+            if world.project.current_phase.key == "deployment":
+                break
+            lifecycle_services.phase_advance(actor=world.lead, project=world.project, override_reason="test")
+        return dict(payload)
+
+    return build
+
+
 def _rule_refusal(response) -> None:
     """An allowed caller may still meet a rule of the lifecycle (409 with the reason), never a permission error."""
     if response.status_code == 409:
@@ -235,6 +284,65 @@ ROUTES: list[Route] = [
     Route("PUT", "projects/{key}/sla-policy/", LEADS, payload=_sla_policy),
     # Go-live and hypercare: ACME is in kickoff, so an allowed caller meets the lifecycle's 409.
     Route("POST", "projects/{key}/golive/", CONSULTANTS, (200, 409), check=_rule_refusal),
+    # Deployment week: runbook, test evidence, go/no-go.
+    Route("GET", "projects/{key}/runbook/", ANY_MEMBER),
+    Route("PATCH", "projects/{key}/runbook/", CONSULTANTS, payload=lambda w: {"target_at": "2026-12-05T09:00:00Z"}),
+    Route("GET", "projects/{key}/runbook/export/", ANY_MEMBER),
+    Route("GET", "projects/{key}/runbook/steps/", ANY_MEMBER),
+    Route(
+        "POST",
+        "projects/{key}/runbook/steps/",
+        CONSULTANTS,
+        201,
+        payload=lambda w: {"ref": "NEW", "title": "Switch DNS", "planned_minutes": 20},
+    ),
+    Route("GET", "projects/{key}/runbook/steps/{ref}/", ANY_MEMBER, params=_runbook_step),
+    Route(
+        "PATCH",
+        "projects/{key}/runbook/steps/{ref}/",
+        CONSULTANTS,
+        params=_runbook_step,
+        payload=lambda w: {"title": "Back up twice"},
+    ),
+    Route("DELETE", "projects/{key}/runbook/steps/{ref}/", CONSULTANTS, 204, params=_runbook_step),
+    # The step has no owner: consultants (and administrators) run it, other members are refused.
+    Route(
+        "POST",
+        "projects/{key}/runbook/steps/{ref}/{action}/",
+        CONSULTANTS,
+        params=lambda w: {**_runbook_step(w), "action": "start"},
+    ),
+    Route("GET", "projects/{key}/runbook/templates/", VENDOR_STAFF),
+    Route("POST", "projects/{key}/runbook/templates/", CONSULTANTS, 201, payload=_step_to_save),
+    Route("POST", "projects/{key}/runbook/clone/", CONSULTANTS, 201, payload=_builtin_runbook_template),
+    Route("GET", "projects/{key}/test-reports/", ANY_MEMBER),
+    Route("POST", "projects/{key}/test-reports/", VENDOR_STAFF, 201, payload=_junit_upload, format="multipart"),
+    Route(
+        "POST",
+        "projects/{key}/test-reports/manual/",
+        ANY_MEMBER,
+        201,
+        payload=lambda w: {"title": "Smoke", "items": [{"name": "Login", "status": "passed"}]},
+    ),
+    Route("GET", "projects/{key}/test-reports/{report_id}/", ANY_MEMBER, params=_test_report),
+    Route("GET", "projects/{key}/go-no-go/", ANY_MEMBER),
+    # Members vote; an administrator who is not a member is refused.
+    Route(
+        "POST",
+        "projects/{key}/go-no-go/votes/",
+        ANY_MEMBER - {"admin"},
+        201,
+        payload=_in_deployment({"vote": "go", "comment": "Ready"}),
+    ),
+    Route(
+        "POST",
+        "projects/{key}/go-no-go/decide/",
+        LEADS,
+        201,
+        payload=_in_deployment(
+            {"decision": "no_go", "comment": "Data not reconciled", "new_target_date": "2099-01-05"}
+        ),
+    ),
     Route("GET", "projects/{key}/hypercare/", ANY_MEMBER),
     Route(
         "POST",

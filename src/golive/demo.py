@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from golive.accounts import services as account_services
 from golive.accounts.models import Membership, Organization, Role, User
+from golive.cutover import demo as cutover_demo
 from golive.cutover import services as cutover_services
 from golive.engagement import services as engagement_services
 from golive.engagement.models import Requirement
@@ -348,7 +349,9 @@ def load(*, stdout=None) -> bool:
                 at=_at(project, go_live + dt.timedelta(days=project.hypercare_days + 7), hour=17),
             )
         elif target != "hypercare":
-            _advance_to(project, lead, target)
+            project = _advance_to(project, lead, target)
+            if target == "deployment":
+                cutover_demo.seed_deployment(project, users)
     if stdout is not None:
         stdout.write("Demo data loaded.\n")
     return True

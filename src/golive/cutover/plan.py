@@ -1,0 +1,105 @@
+"""Runbook arithmetic: dependency validation, dependency order, the critical path and the remaining time.
+
+Pure functions over ``ref -> [refs it depends on]`` and ``ref -> minutes``; no Django. A runbook is a DAG: a
+step starts once everything it depends on is done (or skipped). The critical path is the chain of dependent
+steps with the largest total of minutes still to run; with enough hands for every parallel branch, the cutover
+cannot end sooner, so it is the ETA.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+
+class PlanError(ValueError):
+    """A runbook's dependencies are not a DAG of known steps. ``ref`` is the step at fault."""
+
+    def __init__(self, message: str, *, ref: str, cycle: Sequence[str] = ()):
+        super().__init__(message)
+        self.ref = ref
+        self.cycle = tuple(cycle)
+
+
+def validate(dependencies: Mapping[str, Sequence[str]]) -> None:
+    """Raise ``PlanError`` for a dependency on an unknown step, on the step itself, or any cycle."""
+    for ref, needs in dependencies.items():
+        for need in needs:
+            if need == ref:
+                raise PlanError(f"{ref} depends on itself", ref=ref, cycle=(ref, ref))
+            if need not in dependencies:
+                raise PlanError(f"{ref} depends on unknown step {need}", ref=ref)
+    order(dependencies)
+
+
+def order(dependencies: Mapping[str, Sequence[str]], *, position: Mapping[str, int] | None = None) -> list[str]:
+    """Steps in dependency order (every step after what it depends on); among steps ready at the same time the
+    lower ``position`` (default: insertion order) comes first. Raises ``PlanError`` naming a cycle."""
+    rank = position or {ref: i for i, ref in enumerate(dependencies)}
+    waiting = {ref: len(set(needs)) for ref, needs in dependencies.items()}
+    followers: dict[str, list[str]] = {ref: [] for ref in dependencies}
+    for ref, needs in dependencies.items():
+        for need in set(needs):
+            followers[need].append(ref)
+    ready = [(rank.get(ref, 0), ref) for ref, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    result: list[str] = []
+    while ready:
+        _, ref = heapq.heappop(ready)
+        result.append(ref)
+        for follower in followers[ref]:
+            waiting[follower] -= 1
+            if waiting[follower] == 0:
+                heapq.heappush(ready, (rank.get(follower, 0), follower))
+    if len(result) < len(dependencies):
+        cycle = _a_cycle({ref: needs for ref, needs in dependencies.items() if waiting[ref] > 0})
+        raise PlanError("dependency cycle: " + " -> ".join(cycle), ref=cycle[0], cycle=cycle)
+    return result
+
+
+def _a_cycle(blocked: Mapping[str, Sequence[str]]) -> list[str]:
+    """One cycle among steps that never became ready: each of them waits on another blocked step, so walking
+    "waits on" from any of them must revisit a step."""
+    start = min(blocked)
+    seen: dict[str, int] = {}
+    walk: list[str] = []
+    cursor = start
+    while cursor not in seen:
+        seen[cursor] = len(walk)
+        walk.append(cursor)
+        cursor = min(need for need in blocked[cursor] if need in blocked)
+    loop = walk[seen[cursor] :] + [cursor]
+    return list(reversed(loop))
+
+
+@dataclass(frozen=True)
+class CriticalPath:
+    minutes: int
+    refs: tuple[str, ...]
+
+
+def critical_path(
+    dependencies: Mapping[str, Sequence[str]],
+    minutes: Mapping[str, int],
+    *,
+    position: Mapping[str, int] | None = None,
+) -> CriticalPath:
+    """The chain of dependent steps with the largest sum of ``minutes`` (minutes still to run per step)."""
+    best: dict[str, tuple[int, str | None]] = {}
+    for ref in order(dependencies, position=position):
+        before = max(
+            ((best[need][0], need) for need in dependencies[ref] if need in best),
+            default=(0, None),
+            key=lambda pair: pair[0],
+        )
+        best[ref] = (before[0] + max(0, minutes.get(ref, 0)), before[1])
+    if not best:
+        return CriticalPath(0, ())
+    end = max(best, key=lambda ref: best[ref][0])
+    chain = []
+    cursor: str | None = end
+    while cursor is not None:
+        chain.append(cursor)
+        cursor = best[cursor][1]
+    return CriticalPath(best[end][0], tuple(reversed(chain)))
