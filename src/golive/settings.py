@@ -164,6 +164,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "golive.web.middleware.UserTimezoneMiddleware",
+    "golive.web.middleware.HtmxLoginRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "golive.urls"

@@ -13,7 +13,7 @@ SUREFIRE = b"""<?xml version="1.0" encoding="UTF-8"?>
 <testsuite name="com.example.InvoiceTest" tests="4" failures="1" errors="1" skipped="1" time="0.5">
   <testcase classname="com.example.InvoiceTest" name="totals" time="0.1"/>
   <testcase classname="com.example.InvoiceTest" name="tax" time="0.2">
-    <failure message="expected 19.00 but was 0.00" type="AssertionError">at InvoiceTest.tax(InvoiceTest.java:42)</failure>
+    <failure message="expected 19.00 but was 0.00" type="AssertionError">at InvoiceTest.java:42</failure>
   </testcase>
   <testcase classname="com.example.InvoiceTest" name="pdf" time="0.1"><error message="NullPointerException"/></testcase>
   <testcase classname="com.example.InvoiceTest" name="legacy"><skipped/></testcase>

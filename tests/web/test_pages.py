@@ -223,3 +223,16 @@ def test_times_in_viewer_timezone(client, world):
     client.force_login(world.lead)
     content = client.get(reverse("web:project", args=["ACME"])).content.decode()
     assert "Times are shown in Asia/Seoul." in content
+
+
+def test_htmx_request_after_the_session_expired_goes_to_the_login_page(client, world):
+    """A board's auto-refresh after logout must not swap the login form into the page."""
+    response = client.get(
+        reverse("web:cutover-board", args=["ACME"]),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/projects/ACME/cutover/?view=all",
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == reverse("web:login") + "?next=%2Fprojects%2FACME%2Fcutover%2F%3Fview%3Dall"
+    plain = client.get(reverse("web:cutover-board", args=["ACME"]))
+    assert plain.status_code == 302 and not plain.has_header("HX-Redirect")

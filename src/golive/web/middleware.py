@@ -1,8 +1,12 @@
-"""Show times in the viewer's timezone (their organization's) and speak their chosen language."""
+"""Show times in the viewer's timezone (their organization's) and speak their chosen language; send an htmx
+request whose session expired to the login page instead of swapping the login form into a fragment."""
 
 import zoneinfo
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import resolve_url
 from django.utils import timezone, translation
 
 
@@ -26,3 +30,25 @@ class UserTimezoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class HtmxLoginRedirectMiddleware:
+    """An htmx request (a board's auto-refresh, a button) answered with a redirect to the login page would
+    swap the login form into the page. Answer it with ``HX-Redirect`` instead, so the browser goes to the login
+    page and comes back to the page it was on."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.headers.get("HX-Request") != "true" or response.status_code != 302:
+            return response
+        login = resolve_url(settings.LOGIN_URL)
+        if urlsplit(response.get("Location", "")).path != login:
+            return response
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        back = (current.path + ("?" + current.query if current.query else "")) or request.get_full_path()
+        redirect = HttpResponse(status=204)
+        redirect["HX-Redirect"] = f"{login}?{urlencode({'next': back})}"
+        return redirect
