@@ -197,7 +197,8 @@ def test_refused_start_shows_the_reason(client, world):
     assert "<html" in response.content.decode() and "waits for S1" in response.content.decode()
     # A move the state table refuses.
     response = client.post(action_url("S1", "complete"), **HTMX)
-    assert response.status_code == 409 and "Step S1 is Pending; it cannot complete." in response.content.decode()
+    assert response.status_code == 409
+    assert "Step S1 is Pending: “Complete” is not possible." in response.content.decode()
 
 
 def test_member_who_does_not_own_the_step_is_refused_with_the_message(client, world):

@@ -237,8 +237,8 @@ def _move(actor, step: RunbookStep, action: str, *, note: str = "") -> RunbookSt
     sources, target = STEP_TRANSITIONS[action]
     if step.status not in sources:
         raise TransitionRefused(
-            _("Step %(ref)s is %(status)s; it cannot %(action)s.")
-            % {"ref": step.ref, "status": step.get_status_display(), "action": StepAction(action).label.lower()}
+            _("Step %(ref)s is %(status)s: “%(action)s” is not possible.")
+            % {"ref": step.ref, "status": step.get_status_display(), "action": StepAction(action).label}
         )
     before = step.status
     now = timezone.now()
@@ -504,10 +504,11 @@ def deployment_phase(project: Project) -> Phase:
         raise TransitionRefused(_("This project's lifecycle has no deployment phase.")) from None
 
 
-def _require_deployment(project: Project, what: str) -> Phase:
+def _require_deployment(project: Project, refusal: str) -> Phase:
+    """The deployment phase, or ``TransitionRefused(refusal)`` when the project is not in it."""
     phase = deployment_phase(project)
     if project.current_phase_id != phase.pk:
-        raise TransitionRefused(_("%(what)s only while the project is in deployment.") % {"what": what})
+        raise TransitionRefused(refusal)
     return phase
 
 
@@ -515,7 +516,7 @@ def _require_deployment(project: Project, what: str) -> Phase:
 def vote_cast(*, actor, project: Project, vote: str, comment: str = "") -> GoNoGoVote:
     """Cast (or replace) the caller's go/no-go vote. Members of the project vote, vendor and customer alike."""
     project = lifecycle_services.project_lock(project)
-    _require_deployment(project, _("Votes are cast"))
+    _require_deployment(project, _("Votes are cast only while the project is in deployment."))
     roles = _member_roles(actor, project)
     if not roles:
         raise NotAllowed(_("Only members of the project vote."))
@@ -564,7 +565,7 @@ def go_no_go_decide(
     """The consultant lead decides. "go" is refused while a blocking checklist criterion fails; "no go" sets a
     new target go-live date (the plan is re-planned from it). The open votes and the checklist are kept."""
     project = lifecycle_services.project_lock(project)
-    phase = _require_deployment(project, _("The go/no-go decision is taken"))
+    phase = _require_deployment(project, _("The go/no-go decision is taken only while the project is in deployment."))
     if Role.CONSULTANT_LEAD not in _member_roles(actor, project) and not actor.is_admin:
         raise NotAllowed(_("Only the consultant lead takes the go/no-go decision."))
     if decision not in Vote.values:
