@@ -93,10 +93,11 @@ messages: $(STAMP) ## update the Korean message catalogue and compile it
 	cd src/golive && $(TOOL_ENV) $(CURDIR)/$(GOLIVE) manage makemessages -l ko --no-obsolete
 	cd src/golive && $(TOOL_ENV) $(CURDIR)/$(GOLIVE) manage compilemessages -l ko
 
-bench: $(STAMP) ## run the benchmarks and write docs/performance.md (the desk part needs PostgreSQL at BENCH_POSTGRES_URL)
+bench: $(STAMP) ## run the benchmarks and write docs/performance.md (the desk and UAT parts need PostgreSQL at BENCH_POSTGRES_URL)
 	$(BIN)/python bench/bench_foundation.py --output docs/performance.md
 	$(BIN)/python bench/bench_desk.py --database-url $(BENCH_POSTGRES_URL) --output docs/performance.md
 	$(BIN)/python bench/bench_junit.py --output docs/performance.md
+	$(BIN)/python bench/bench_uat.py --database-url $(BENCH_POSTGRES_URL) --output docs/performance.md
 
 clean: ## remove test data, caches and build output (keeps .venv and your data in var/)
 	rm -rf $(VAR)/test $(VAR)/test-postgres $(VAR)/test-browser $(VAR)/tools $(VAR)/ci bench/results

@@ -520,3 +520,81 @@ ROUTES += [
         "POST", "calendar-feeds/{feed_id}/revoke/", frozenset({"customer_member"}), params=_customer_members_feed
     ),
 ]
+
+
+# UAT (golive.uat): scenarios, import, template, export, cycles, assignments, runs, defects, evidence, summary.
+
+
+def _uat(name: str):
+    """A builder of ``tests/uat/builders.py``, imported when a row runs (that module builds through services)."""
+
+    def call(world):
+        from tests.uat import builders
+
+        return getattr(builders, name)(world)
+
+    return call
+
+
+UAT_PLANNERS = CONSULTANTS | {"customer_lead"}
+UAT_TESTERS = CONSULTANTS | {"customer_lead", "customer_member"}
+
+ROUTES += [
+    Route("GET", "projects/{key}/uat/scenarios/", ANY_MEMBER),
+    Route("POST", "projects/{key}/uat/scenarios/", UAT_PLANNERS, 201, payload=_uat("scenario_payload")),
+    Route(
+        "POST",
+        "projects/{key}/uat/scenarios/import/",
+        UAT_PLANNERS,
+        201,
+        format="multipart",
+        payload=_uat("import_payload"),
+    ),
+    Route("GET", "projects/{key}/uat/scenarios/template/", ANY_MEMBER),
+    Route("GET", "projects/{key}/uat/scenarios/export/", ANY_MEMBER),
+    Route("GET", "projects/{key}/uat/scenarios/{ref}/", ANY_MEMBER, params=_uat("scenario_params")),
+    Route(
+        "PATCH",
+        "projects/{key}/uat/scenarios/{ref}/",
+        UAT_PLANNERS,
+        params=_uat("scenario_params"),
+        payload=lambda w: {"priority": "high"},
+    ),
+    Route("DELETE", "projects/{key}/uat/scenarios/{ref}/", UAT_PLANNERS, 204, params=_uat("scenario_params")),
+    Route("POST", "projects/{key}/uat/scenarios/{ref}/retire/", UAT_PLANNERS, params=_uat("scenario_params")),
+    Route("GET", "projects/{key}/uat/cycles/", ANY_MEMBER),
+    Route("POST", "projects/{key}/uat/cycles/", UAT_PLANNERS, 201, payload=lambda w: {"name": "Round 1"}),
+    Route("GET", "projects/{key}/uat/cycles/{number}/assignments/", ANY_MEMBER, params=_uat("cycle_params")),
+    Route(
+        "POST",
+        "projects/{key}/uat/cycles/{number}/assignments/",
+        UAT_PLANNERS,
+        params=_uat("cycle_params"),
+        payload=_uat("assignment_payload"),
+    ),
+    Route("GET", "projects/{key}/uat/runs/", ANY_MEMBER),
+    Route("POST", "projects/{key}/uat/runs/", UAT_TESTERS, 201, payload=_uat("run_payload")),
+    Route("GET", "projects/{key}/uat/runs/{run_id}/", ANY_MEMBER, params=_uat("failed_run_params")),
+    Route(
+        "POST",
+        "projects/{key}/uat/runs/{run_id}/defect/",
+        UAT_TESTERS,
+        201,
+        params=_uat("failed_run_params"),
+        payload=lambda w: {"severity": "P3"},
+    ),
+    Route("GET", "projects/{key}/uat/runs/{run_id}/evidence/", ANY_MEMBER, params=_uat("failed_run_params")),
+    Route(
+        "POST",
+        "projects/{key}/uat/runs/{run_id}/evidence/",
+        UAT_TESTERS,
+        201,
+        params=_uat("failed_run_params"),
+        format="multipart",
+        payload=_uat("evidence_payload"),
+    ),
+    Route(
+        "GET", "projects/{key}/uat/runs/{run_id}/evidence/{evidence_id}/", ANY_MEMBER, params=_uat("evidence_params")
+    ),
+    Route("GET", "projects/{key}/uat/summary/", ANY_MEMBER),
+]

@@ -12,6 +12,7 @@ from golive.hypercare import api as hypercare_api
 from golive.lifecycle import api as lifecycle_api
 from golive.tracker import api as tracker_api
 from golive.training import api as training_api
+from golive.uat import api as uat_api
 
 project = "projects/<str:key>/"
 issue = project + "issues/<int:number>/"
@@ -84,6 +85,37 @@ urlpatterns = [
     path(project + "hypercare/", hypercare_api.HypercareView.as_view(), name="api-hypercare"),
     path(project + "hypercare/extend/", hypercare_api.HypercareExtendView.as_view(), name="api-hypercare-extend"),
     path(project + "hypercare/exit/", hypercare_api.HypercareExitView.as_view(), name="api-hypercare-exit"),
+    # UAT: scenarios (fixed routes before <ref>), cycles, assignments, runs, defects, evidence, summary
+    path(project + "uat/scenarios/", uat_api.ScenarioListView.as_view(), name="api-uat-scenarios"),
+    path(project + "uat/scenarios/import/", uat_api.ScenarioImportView.as_view(), name="api-uat-scenario-import"),
+    path(project + "uat/scenarios/template/", uat_api.ScenarioTemplateView.as_view(), name="api-uat-scenario-template"),
+    path(project + "uat/scenarios/export/", uat_api.ScenarioExportView.as_view(), name="api-uat-scenario-export"),
+    path(project + "uat/scenarios/<str:ref>/", uat_api.ScenarioDetailView.as_view(), name="api-uat-scenario"),
+    path(
+        project + "uat/scenarios/<str:ref>/retire/",
+        uat_api.ScenarioRetireView.as_view(),
+        name="api-uat-scenario-retire",
+    ),
+    path(project + "uat/cycles/", uat_api.CycleListView.as_view(), name="api-uat-cycles"),
+    path(
+        project + "uat/cycles/<int:number>/assignments/",
+        uat_api.AssignmentListView.as_view(),
+        name="api-uat-assignments",
+    ),
+    path(project + "uat/runs/", uat_api.RunListView.as_view(), name="api-uat-runs"),
+    path(project + "uat/runs/<int:run_id>/", uat_api.RunDetailView.as_view(), name="api-uat-run"),
+    path(project + "uat/runs/<int:run_id>/defect/", uat_api.RunDefectView.as_view(), name="api-uat-run-defect"),
+    path(
+        project + "uat/runs/<int:run_id>/evidence/",
+        uat_api.RunEvidenceListView.as_view(),
+        name="api-uat-run-evidence",
+    ),
+    path(
+        project + "uat/runs/<int:run_id>/evidence/<int:evidence_id>/",
+        uat_api.RunEvidenceDownloadView.as_view(),
+        name="api-uat-run-evidence-file",
+    ),
+    path(project + "uat/summary/", uat_api.SummaryView.as_view(), name="api-uat-summary"),
     # Training and calendars
     path(project + "training/sessions/", training_api.SessionListView.as_view(), name="api-training-sessions"),
     path(

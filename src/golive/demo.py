@@ -22,6 +22,7 @@ from golive.hypercare import services as hypercare_services
 from golive.lifecycle import services as lifecycle_services
 from golive.lifecycle.models import Phase, Project
 from golive.tracker import services as tracker_services
+from golive.uat import demo as uat_demo
 
 DEMO_PASSWORD = "golive-demo"
 VENDOR_SLUG = "northwind"
@@ -352,6 +353,8 @@ def load(*, stdout=None) -> bool:
             project = _advance_to(project, lead, target)
             if target == "deployment":
                 cutover_demo.seed_deployment(project, users)
+            if target == "uat":
+                uat_demo.load(project, users)
     if stdout is not None:
         stdout.write("Demo data loaded.\n")
     return True

@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "golive.lifecycle",
     "golive.engagement",
     "golive.tracker",
+    "golive.uat",
     "golive.hypercare",
     "golive.cutover",
     "golive.training",
@@ -254,6 +255,14 @@ SPECTACULAR_SETTINGS = {
         "TrainingSessionKindEnum": "golive.training.models.SessionKind",
         "MaterialKindEnum": "golive.training.models.MaterialKind",
         "AttendanceStatusEnum": "golive.training.models.AttendanceStatus",
+        "ScenarioPriorityEnum": "golive.uat.models.ScenarioPriority",
+        # Kept as released: the requirements' priority was the first "priority" enum of the schema.
+        "PriorityEnum": "golive.engagement.models.Priority",
+        "DecisionEnum": "golive.lifecycle.models.SignOff.Decision",
+        "GoNoGoEnum": "golive.cutover.models.Vote",
+        "TestReportKindEnum": "golive.cutover.models.TestReport.Kind",
+        "RunStatusEnum": "golive.uat.models.RunStatus",
+        "ScenarioStateEnum": "golive.uat.models.ScenarioState",
     },
 }
 

@@ -236,6 +236,7 @@ class StepActionView(ProjectScopedView):
     roles = {"POST": ANY_MEMBER}
 
     @extend_schema(
+        operation_id="projects_runbook_steps_action",
         parameters=[PROJECT_KEY_PARAMETER, STEP_PARAMETER, ACTION_PARAMETER],
         request=StepActionSerializer,
         responses={200: StepOutputSerializer},
@@ -454,7 +455,7 @@ class SnapshotVoteSerializer(serializers.Serializer):
     cast_at = serializers.DateTimeField()
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class GoNoGoDecisionSerializer(serializers.ModelSerializer):
     decided_by = serializers.CharField(source="decided_by.username")
     votes = SnapshotVoteSerializer(source="votes_snapshot", many=True)
     checklist = GateSerializer()
@@ -494,8 +495,8 @@ class GoNoGoSerializer(serializers.Serializer):
     checklist = ChecklistSerializer()
     votes = VoteSerializer(many=True, help_text="open votes (since the last decision)")
     tally = serializers.DictField(child=serializers.IntegerField())
-    decision = DecisionSerializer(allow_null=True, help_text="the latest decision")
-    decisions = DecisionSerializer(many=True)
+    decision = GoNoGoDecisionSerializer(allow_null=True, help_text="the latest decision")
+    decisions = GoNoGoDecisionSerializer(many=True)
     golive_at = serializers.DateTimeField(source="golive.at", default=None, allow_null=True)
 
 

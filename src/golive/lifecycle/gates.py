@@ -37,7 +37,8 @@ class Criterion:
     code: str
     label: Any  # a lazy translation
     evaluate: Callable[..., Result]
-    # load(phases) -> anything; its value is passed to evaluate as ``data``. Called once per batch.
+    # load(phases) -> anything; its value is passed to evaluate as ``data``. Called once per batch (once for all
+    # the criteria that share the same loader).
     load: Callable[[list], Any] | None = None
 
 
@@ -85,12 +86,13 @@ def evaluate_gates(phases: Iterable, *, as_of: dt.datetime | None = None) -> dic
 
 
 def _evaluate(phases: list) -> dict[int, GateEvaluation]:
-    loaded: dict[str, Any] = {}
+    # Keyed by the loader: criteria that share one (several figures of the same data) load it once.
+    loaded: dict[Callable, Any] = {}
     for phase in phases:
         for spec in phase.gate:
             criterion = _REGISTRY.get(spec["code"])
-            if criterion and criterion.load and spec["code"] not in loaded:
-                loaded[spec["code"]] = criterion.load(phases)
+            if criterion and criterion.load and criterion.load not in loaded:
+                loaded[criterion.load] = criterion.load(phases)
     results: dict[int, GateEvaluation] = {}
     for phase in phases:
         rows = []
@@ -103,7 +105,7 @@ def _evaluate(phases: list) -> dict[int, GateEvaluation]:
             if criterion is None:
                 outcome = Result(False, _("Not available yet: no installed component evaluates this criterion."))
             else:
-                outcome = criterion.evaluate(phase, spec.get("params") or {}, loaded.get(code))
+                outcome = criterion.evaluate(phase, spec.get("params") or {}, loaded.get(criterion.load))
             rows.append(
                 {"code": code, "label": label, "passed": outcome.passed, "detail": outcome.detail, "blocking": blocking}
             )

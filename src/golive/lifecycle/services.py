@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from golive.accounts.models import Membership, Organization, Role
 from golive.audit.services import audit_record, diff
 from golive.errors import GateFailed, NotAllowed, TransitionRefused
+from golive.lifecycle.evidence import evidence_for
 from golive.lifecycle.gates import evaluate_gate
 from golive.lifecycle.models import LifecycleTemplate, Phase, PhaseStatus, Project, SignOff
 from golive.lifecycle.schedule import PlannedPhase, plan_dates
@@ -319,6 +320,9 @@ def signoff_record(*, actor, project: Project, phase_key: str, decision: str, co
         )
     phase.project = project
     snapshot = evaluate_gate(phase).as_dict()
+    evidence = evidence_for(project, phase.key)
+    if evidence is not None:  # what the approver signs (the UAT results), kept as it stood
+        snapshot["evidence"] = evidence
     signoff = SignOff(
         project=project,
         phase=phase,
