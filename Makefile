@@ -32,7 +32,7 @@ TEST_ENV = GOLIVE_DATA_DIR=$(VAR)/$(1) DATABASE_URL= GOLIVE_BROKER_URL= GOLIVE_B
 # Commands that only inspect the code (schema, migrations, messages) also run against a scratch data dir.
 TOOL_ENV = GOLIVE_DATA_DIR=$(VAR)/tools DATABASE_URL= GOLIVE_BROKER_URL= GOLIVE_BENCH_VIEWS= GOLIVE_DEBUG=0
 
-.PHONY: help venv .venv run test test-postgres test-browser lint format schema schema-check \
+.PHONY: help venv .venv run test test-postgres test-browser lint format schema schema-check messages-check \
 	migrations-check messages bench clean distclean
 
 help: ## list the targets
@@ -92,6 +92,9 @@ messages: $(STAMP) ## update the Korean message catalogue and compile it
 	mkdir -p src/golive/locale
 	cd src/golive && $(TOOL_ENV) $(CURDIR)/$(GOLIVE) manage makemessages -l ko --no-obsolete
 	cd src/golive && $(TOOL_ENV) $(CURDIR)/$(GOLIVE) manage compilemessages -l ko
+
+messages-check: $(STAMP) ## fail when a translatable string is missing from the Korean catalogue
+	$(BIN)/python .ci/check_messages.py
 
 bench: $(STAMP) ## run the benchmarks and write docs/performance.md (the desk and UAT parts need PostgreSQL at BENCH_POSTGRES_URL)
 	$(BIN)/python bench/bench_foundation.py --output docs/performance.md
