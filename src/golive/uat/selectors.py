@@ -592,3 +592,87 @@ def gate_figures(project_ids, *, as_of: dt.datetime | None = None) -> dict[int, 
     for pid, entries in failing.items():
         found[pid].critical_failing = [(ref, state) for _order, ref, state in sorted(entries)]
     return found
+
+
+# ===============================================================================================================
+# Reads of the HTML pages (golive.uat.views): the tester's list, a page of runs and defects, the burn-up chart.
+# Each costs a fixed number of queries, whatever the number of scenarios and runs.
+
+
+def tester_scenarios(
+    *, project, cycle: Cycle | None, user, everyone: bool = False, states=None, ref: str | None = None
+) -> QuerySet[Scenario]:
+    """The scenarios of a tester's page in ``cycle`` (the latest; None before the first), in scenario order,
+    each with ``state``, ``last_run_id`` and ``assigned_to`` there: those assigned to ``user`` and those
+    assigned to nobody, or every active scenario with ``everyone``. ``states`` keeps only these states.
+
+    ``ref`` narrows to that one scenario whoever it is assigned to, retired or not (the row an action on the
+    page refreshes). One query."""
+    qs = with_state(Scenario.objects.filter(project=project), cycle)
+    if ref is not None:
+        return qs.filter(ref=ref)
+    qs = qs.filter(retired_at__isnull=True)
+    if not everyone:
+        qs = qs.filter(Q(assigned_to=user.get_username()) | Q(assigned_to__isnull=True))
+    if states:
+        qs = qs.filter(state__in=list(states))
+    return qs.order_by("order", "pk")
+
+
+def state_counts(scenarios: QuerySet[Scenario]) -> dict[str, int]:
+    """``{state: count}`` (every state, and ``total``) of scenarios annotated by ``with_state``; one query."""
+    counts = _empty_states()
+    for state, n in scenarios.order_by().values("state").annotate(n=Count("pk")).values_list("state", "n"):
+        counts[state] = n
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def runs_by_id(*, project, run_ids) -> dict[int, Run]:
+    """Runs of the project by id, with their tester, defect and evidence files loaded (the latest runs a page
+    shows); two queries, none without ids."""
+    ids = [pk for pk in run_ids if pk]
+    if not ids:
+        return {}
+    runs = (
+        Run.objects.filter(project=project, pk__in=ids)
+        .select_related("tester", "defect", "cycle")
+        .prefetch_related("evidence")
+    )
+    found = {}
+    for run in runs:
+        run.project = project
+        if run.defect is not None:
+            run.defect.project = project
+        found[run.pk] = run
+    return found
+
+
+def scenario_defects(*, project, scenario_ids) -> dict[int, list[Issue]]:
+    """``{scenario id: [defects]}``: the issues linked to runs of these scenarios in any cycle, newest first,
+    each listed once per scenario; one query, none without ids."""
+    ids = list(scenario_ids)
+    if not ids:
+        return {}
+    found: dict[int, list[Issue]] = defaultdict(list)
+    issues = (
+        Issue.objects.filter(project=project, uat_runs__scenario_id__in=ids)
+        .annotate(scenario_id=F("uat_runs__scenario_id"))
+        .order_by("-number")
+    )
+    for issue in issues:
+        issue.project = project
+        if all(known.pk != issue.pk for known in found[issue.scenario_id]):
+            found[issue.scenario_id].append(issue)
+    return found
+
+
+def burn_up(*, project) -> dict:
+    """The board's chart: the latest cycle (number), the active scenarios (the line to reach) and, per day of
+    that cycle, the scenarios passed and run (``summary["burn_up"]``); three queries."""
+    cycle = latest_cycle(project=project)
+    active = Scenario.objects.filter(project=project, retired_at__isnull=True).count()
+    if cycle is None:
+        return {"cycle": None, "active": active, "points": []}
+    today = timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(project.timezone)).date()
+    return {"cycle": cycle.number, "active": active, "points": _burn_up(project, cycle, today)}

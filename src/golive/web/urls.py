@@ -18,5 +18,6 @@ urlpatterns = [
     path("projects/<str:key>/hypercare/", include("golive.hypercare.urls")),
     path("projects/<str:key>/", include("golive.engagement.urls")),
     path("projects/<str:key>/training/", include("golive.training.urls")),
+    path("projects/<str:key>/uat/", include("golive.uat.urls")),
     path("projects/<str:key>/cutover/", include("golive.cutover.urls")),
 ]
