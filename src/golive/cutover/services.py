@@ -35,6 +35,7 @@ from golive.errors import GateFailed, NotAllowed, TransitionRefused
 from golive.hypercare.services import hypercare_open
 from golive.lifecycle import services as lifecycle_services
 from golive.lifecycle.models import Phase, Project
+from golive.tasks import publish
 
 # Fields a template keeps of each step (the plan, not its execution).
 TEMPLATE_FIELDS = (
@@ -683,4 +684,5 @@ def golive_record(*, actor, project: Project, at: dt.datetime | None = None, ove
         project=project,
         changes={"at": at, "override_reason": golive.override_reason},
     )
+    publish("golive", project_id=project.pk, actor_id=actor.pk, golive=golive.pk)
     return golive

@@ -16,6 +16,7 @@ from golive.hypercare.models import HypercareExtension, HypercareWindow, WindowS
 from golive.lifecycle import services as lifecycle_services
 from golive.lifecycle.gates import evaluate_gate
 from golive.lifecycle.models import Phase, Project
+from golive.tasks import publish
 from golive.tracker.models import OPEN_STATUSES, Issue
 
 MAX_EXTENSION_DAYS = 90
@@ -135,4 +136,5 @@ def hypercare_exit(
             "failing_criteria": [c["code"] for c in evaluation.failing],
         },
     )
+    publish("hypercare.exited", project_id=project.pk, actor_id=actor.pk, window=window.pk)
     return window

@@ -16,6 +16,7 @@ from golive.lifecycle.evidence import evidence_for
 from golive.lifecycle.gates import evaluate_gate
 from golive.lifecycle.models import LifecycleTemplate, Phase, PhaseStatus, Project, SignOff
 from golive.lifecycle.schedule import PlannedPhase, plan_dates
+from golive.tasks import publish
 
 GO_LIVE_PHASE = "hypercare"
 REVIEW_AFTER = "beta_review"
@@ -225,6 +226,7 @@ def phase_advance(
         project=project,
         changes=changes,
     )
+    publish("phase.advanced", project_id=project.pk, from_phase=current.pk, to_phase=project.current_phase_id)
     return project
 
 
@@ -342,4 +344,5 @@ def signoff_record(*, actor, project: Project, phase_key: str, decision: str, co
         project=project,
         changes={"phase": phase.key, "decision": decision, "role": role, "comment": comment},
     )
+    publish("signoff.recorded", project_id=project.pk, actor_id=actor.pk, signoff=signoff.pk)
     return signoff

@@ -22,6 +22,7 @@ from golive.accounts.models import VENDOR_ROLES, Membership, User
 from golive.audit.services import audit_record, diff
 from golive.errors import NotAllowed, TransitionRefused
 from golive.lifecycle.models import Project
+from golive.tasks import publish
 from golive.tracker import businesstime
 from golive.tracker.models import (
     OPEN_STATUSES,
@@ -189,6 +190,7 @@ def issue_create(
             "reported_at": issue.reported_at,
         },
     )
+    publish("issue.created", project_id=project.pk, actor_id=actor.pk, issue=issue.pk)
     return issue
 
 
@@ -228,6 +230,7 @@ def issue_update(*, actor, issue: Issue, **fields) -> Issue:
         shown["description"] = "edited"
     _event(issue, actor, "updated", shown)
     audit_record(actor=actor, action="issue.updated", obj=issue, project=issue.project, changes=changes)
+    publish("issue.updated", project_id=issue.project_id, actor_id=actor.pk, issue=issue.pk, changed=sorted(changes))
     return issue
 
 
@@ -286,6 +289,7 @@ def _move(issue: Issue, actor, target: str, *, note: str = "", at: dt.datetime |
         project=issue.project,
         changes={"status": [source, target], "note": note},
     )
+    publish("issue.updated", project_id=issue.project_id, actor_id=actor.pk, issue=issue.pk, changed=["status"])
     return issue
 
 
