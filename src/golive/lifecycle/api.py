@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,8 +21,9 @@ from golive.api import (
     ProjectScopedView,
     StrictSerializer,
 )
-from golive.lifecycle import selectors, services
+from golive.lifecycle import figures, portfolio, selectors, services, today
 from golive.lifecycle.models import LifecycleTemplate, Phase, Project, SignOff
+from golive.lifecycle.portfolio import HEALTH_FILTER_VALUES, SORT_VALUES
 
 
 class TemplateSerializer(serializers.ModelSerializer):
@@ -391,6 +393,31 @@ class AdvanceView(ProjectScopedView):
         return Response(ProjectOutputSerializer(project).data)
 
 
+class DailyCountSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    count = serializers.IntegerField()
+
+
+class HypercareStateSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["not_started", "active", "extended", "exited"])
+    starts_at = serializers.DateTimeField(allow_null=True)
+    planned_end = serializers.DateTimeField(allow_null=True)
+    exited_at = serializers.DateTimeField(allow_null=True)
+    days_elapsed = serializers.IntegerField()
+    days_since_last_p1_p2 = serializers.IntegerField(allow_null=True)
+    issues_in_window = serializers.IntegerField()
+    trend = serializers.ChoiceField(choices=["rising", "falling", "flat"], allow_null=True)
+    sparkline = DailyCountSerializer(many=True, help_text="New issues per local day, the last 14 days of the window.")
+
+
+class HealthReasonSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(
+        choices=["phase_late", "go_live_overdue", "gate_failing", "sla_breach", "hypercare_rising"]
+    )
+    level = serializers.ChoiceField(choices=["red", "amber"])
+    detail = serializers.CharField()
+
+
 class PortfolioRowSerializer(serializers.Serializer):
     key = serializers.CharField()
     name = serializers.CharField()
@@ -413,17 +440,219 @@ class PortfolioRowSerializer(serializers.Serializer):
         allow_null=True,
     )
     hypercare = serializers.ChoiceField(choices=["not_started", "active", "exited", "skipped"])
+    # Added with the portfolio of issue 7; the fields above are kept as they were.
+    customer_slug = serializers.CharField()
+    template = serializers.CharField()
+    phase_planned_end = serializers.DateField(allow_null=True)
+    gate_failing_codes = serializers.ListField(child=serializers.CharField())
+    rag = serializers.ChoiceField(
+        choices=["red", "amber", "green"], allow_null=True, help_text="Overall health; null for a closed project."
+    )
+    rag_reasons = HealthReasonSerializer(many=True)
+    actual_go_live = serializers.DateTimeField(allow_null=True)
+    go_live_variance_days = serializers.IntegerField(
+        allow_null=True, help_text="Actual go-live date minus the planned one, in days (positive: late)."
+    )
+    open_issues = serializers.IntegerField()
+    sla_breaches = serializers.IntegerField(help_text="Open issues past a response or resolution due time.")
+    sla_breaches_p1_p2 = serializers.IntegerField()
+    hypercare_state = HypercareStateSerializer()
+    retro_actions = inline_serializer(
+        "RetroActionCounts", {"open": serializers.IntegerField(), "overdue": serializers.IntegerField()}
+    )
+
+
+def _filter_parameters(*names: str) -> list[OpenApiParameter]:
+    described = {
+        "phase": ("Current phase key, e.g. uat", None),
+        "health": (
+            "red, amber, green (overall) or on_track, at_risk, late, closed (schedule)",
+            list(HEALTH_FILTER_VALUES),
+        ),
+        "customer": ("Customer organization slug", None),
+        "template": ("Lifecycle template key", None),
+        "status": ("active or closed", list(Project.Status.values)),
+        "q": ("Search in key, name and customer name", None),
+        "sort": ("Order of the rows; prefix with - to reverse", list(SORT_VALUES)),
+    }
+    return [
+        OpenApiParameter(
+            name, OpenApiTypes.STR, OpenApiParameter.QUERY, description=described[name][0], enum=described[name][1]
+        )
+        for name in names
+    ]
+
+
+PORTFOLIO_FILTERS = ("phase", "health", "customer", "template", "status", "q")
 
 
 class PortfolioView(APIView):
-    """Every visible project: phase, health, next milestone, gate and hypercare state."""
+    """Every visible project: phase, health (schedule and red/amber/green), next milestone, gate, go-live,
+    SLA breaches, hypercare state with a sparkline, open retro actions. Filters and sort by query parameters."""
 
-    @extend_schema(responses={200: PortfolioRowSerializer(many=True)})
+    @extend_schema(
+        parameters=_filter_parameters(*PORTFOLIO_FILTERS, "sort"), responses={200: PortfolioRowSerializer(many=True)}
+    )
     def get(self, request):
-        qs = selectors.project_list_with_phases(request.user)
-        if request.query_params.get("status"):
-            qs = qs.filter(status=request.query_params["status"])
+        filters = portfolio.parse_filters_or_400(request.query_params)
         paginator = Pagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        rows = selectors.portfolio_rows(page)
+        page = paginator.paginate_queryset(portfolio.portfolio_candidates(request.user, filters), request, view=self)
+        rows = portfolio.rows_for_page(request.user, page)
         return paginator.get_paginated_response(PortfolioRowSerializer(rows, many=True).data)
+
+
+class CalendarEntrySerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    customer = serializers.CharField()
+    phase = serializers.CharField(allow_null=True)
+    planned = serializers.DateField(allow_null=True)
+    actual = serializers.DateTimeField(allow_null=True)
+
+
+class CalendarGoLiveSerializer(CalendarEntrySerializer):
+    date = serializers.DateField(help_text="The actual go-live date where recorded, else the planned one.")
+
+
+class CalendarOverdueSerializer(CalendarEntrySerializer):
+    days_overdue = serializers.IntegerField()
+
+
+class CalendarWeekSerializer(serializers.Serializer):
+    week = serializers.CharField(help_text="ISO week, e.g. 2026-W10")
+    start = serializers.DateField()
+    end = serializers.DateField()
+    go_lives = CalendarGoLiveSerializer(many=True)
+
+
+class CalendarSerializer(serializers.Serializer):
+    start = serializers.DateField(source="from")
+    end = serializers.DateField(source="to")
+    weeks = CalendarWeekSerializer(many=True)
+    overdue = CalendarOverdueSerializer(many=True)
+
+
+class PortfolioCalendarView(APIView):
+    """Upcoming go-lives of the visible projects by ISO week (planned, or actual once recorded), from this week
+    for ``weeks`` weeks (default 8), and the overdue ones; the portfolio's filters apply."""
+
+    @extend_schema(
+        parameters=[
+            *_filter_parameters(*PORTFOLIO_FILTERS),
+            OpenApiParameter("weeks", OpenApiTypes.INT, OpenApiParameter.QUERY, description="1 to 26, default 8"),
+        ],
+        responses={200: CalendarSerializer},
+    )
+    def get(self, request):
+        filters = portfolio.parse_filters_or_400(request.query_params)
+        weeks = portfolio.int_param(request.query_params, "weeks", default=portfolio.CALENDAR_WEEKS, low=1, high=26)
+        return Response(CalendarSerializer(portfolio.golive_calendar(request.user, filters, weeks=weeks)).data)
+
+
+class ComplianceSerializer(serializers.Serializer):
+    met = serializers.IntegerField()
+    total = serializers.IntegerField()
+    percent = serializers.FloatField(allow_null=True)
+
+
+class FiguresSummarySerializer(serializers.Serializer):
+    projects = serializers.IntegerField()
+    hypercare_projects = serializers.IntegerField()
+    median_hypercare_issues = serializers.FloatField(allow_null=True)
+    sla = inline_serializer("SlaCompliance", {"response": ComplianceSerializer(), "resolution": ComplianceSerializer()})
+    silence_projects = serializers.IntegerField()
+    median_days_to_silence = serializers.FloatField(allow_null=True)
+
+
+class FiguresGroupSerializer(FiguresSummarySerializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+
+
+class FiguresSerializer(serializers.Serializer):
+    as_of = serializers.DateTimeField()
+    quiet_days = serializers.IntegerField()
+    overall = FiguresSummarySerializer()
+    by_template = FiguresGroupSerializer(many=True)
+    by_customer = FiguresGroupSerializer(many=True)
+
+
+class PortfolioFiguresView(APIView):
+    """Cross-project figures over the visible projects: median hypercare issues per project, SLA compliance and
+    median days to silence, overall, by template and by customer."""
+
+    @extend_schema(
+        parameters=[
+            *_filter_parameters(*PORTFOLIO_FILTERS),
+            OpenApiParameter(
+                "quiet_days",
+                OpenApiTypes.INT,
+                OpenApiParameter.QUERY,
+                description="Days without a new issue that make silence, 1 to 14, default 3",
+            ),
+        ],
+        responses={200: FiguresSerializer},
+    )
+    def get(self, request):
+        filters = portfolio.parse_filters_or_400(request.query_params)
+        quiet_days = portfolio.int_param(
+            request.query_params, "quiet_days", default=figures.DEFAULT_QUIET_DAYS, low=1, high=14
+        )
+        return Response(FiguresSerializer(figures.portfolio_figures(request.user, filters, quiet_days=quiet_days)).data)
+
+
+class TodayItemSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=list(today.KINDS))
+    project = serializers.CharField()
+    project_name = serializers.CharField()
+    title = serializers.CharField()
+    detail = serializers.CharField()
+    url = serializers.CharField(help_text="The web page to act on it.")
+    ref = serializers.CharField(allow_null=True)
+    severity = serializers.CharField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
+    overdue = serializers.BooleanField()
+
+
+class TodayView(APIView):
+    """What needs me today across my projects: SLA breaches and near-breaches, gates due, sign-offs waiting for
+    me, go/no-go votes I have not cast, my open retro actions. Overdue first, then by due time; paginated, with
+    ``counts`` by kind over all items."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "hours", OpenApiTypes.INT, OpenApiParameter.QUERY, description="Near-breach horizon, 1 to 72, default 4"
+            ),
+            OpenApiParameter(
+                "days", OpenApiTypes.INT, OpenApiParameter.QUERY, description="Gate-due horizon, 0 to 60, default 7"
+            ),
+        ],
+        responses={
+            200: inline_serializer(
+                "TodayPage",
+                {
+                    "count": serializers.IntegerField(),
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
+                    "as_of": serializers.DateTimeField(),
+                    "hours": serializers.IntegerField(),
+                    "days": serializers.IntegerField(),
+                    "counts": serializers.DictField(child=serializers.IntegerField()),
+                    "results": TodayItemSerializer(many=True),
+                },
+            )
+        },
+    )
+    def get(self, request):
+        params = request.query_params
+        hours = portfolio.int_param(params, "hours", default=today.DEFAULT_HOURS, low=1, high=72)
+        days = portfolio.int_param(params, "days", default=today.DEFAULT_DAYS, low=0, high=60)
+        found = today.today_items(request.user, hours=hours, days=days)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(found["items"], request, view=self)
+        response = paginator.get_paginated_response(TodayItemSerializer(page, many=True).data)
+        response.data["as_of"] = _datetime_field.to_representation(found["as_of"])
+        response.data.update({"hours": hours, "days": days, "counts": found["counts"]})
+        return response

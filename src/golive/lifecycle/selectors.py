@@ -136,6 +136,7 @@ def portfolio_rows(projects) -> list[dict]:
                 "days_late": days_late,
                 "gate_passed": gate.passed if gate else None,
                 "gate_failing": [c["label"] for c in gate.failing] if gate else [],
+                "gate_failing_codes": [c["code"] for c in gate.failing] if gate else [],
                 "next_milestone": {"phase": milestone.key, "name": milestone.name, "date": milestone.planned_start}
                 if milestone
                 else None,

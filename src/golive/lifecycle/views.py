@@ -8,13 +8,13 @@ works without JavaScript.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,10 +23,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from golive.accounts.selectors import membership_list, roles_for
 from golive.errors import DomainError, NotAllowed
+from golive.lifecycle import figures as figures_mod
+from golive.lifecycle import portfolio as portfolio_mod
 from golive.lifecycle import selectors, services
+from golive.lifecycle import today as today_mod
 from golive.lifecycle.models import Phase, Project, SignOff
 from golive.web.access import ANY_MEMBER, CONSULTANTS, SIGNOFF_ROLES, VENDOR_STAFF, project_for_request
 from golive.web.htmx import is_htmx, render_page
+from golive.web.labels import HEALTH_LABELS
 
 PAGE_SIZE = 50
 SIGNOFFS_SHOWN = 50
@@ -43,34 +47,114 @@ class AdvanceForm(forms.Form):
     override_reason = forms.CharField(required=False, label=gettext_lazy("Override reason"), widget=forms.Textarea)
 
 
+SORT_LABELS = {
+    "key": gettext_lazy("Key"),
+    "name": gettext_lazy("Name"),
+    "customer": gettext_lazy("Customer"),
+    "go_live": gettext_lazy("Planned go-live"),
+    "phase": gettext_lazy("Phase"),
+    "health": gettext_lazy("Health"),
+}
+TODAY_PANEL_ITEMS = 8
+
+
+def _sort_choices() -> list[tuple[str, str]]:
+    choices = []
+    for value in portfolio_mod.SORTS:
+        choices.append((value, SORT_LABELS[value]))
+        choices.append((f"-{value}", _("%(field)s (reversed)") % {"field": SORT_LABELS[value]}))
+    return choices
+
+
 @login_required
 @require_GET
 def portfolio(request):
-    """Every project the caller may see, one row each, filtered by status and a key/name search, 50 a page.
+    """Every project the caller may see, one row each with health, go-live, SLA and hypercare pulse, filtered by
+    phase, health, customer, template, status and a search, sorted, 50 a page; the go-live calendar of the next
+    eight weeks; "what needs me today" and the cross-project figures load into their panels after the page.
 
-    The selector prefetches phases and ``portfolio_rows`` evaluates gates in batches, so the query count
-    does not grow with the number of projects.
+    Rows are computed in batches (``golive.lifecycle.portfolio``), so the query count does not grow with the
+    number of projects. An invalid filter value is named beside the form and left out.
     """
-    projects = selectors.project_list_with_phases(request.user)
-    status = request.GET.get("status", "")
-    if status in Project.Status.values:
-        projects = projects.filter(status=status)
-    else:
-        status = ""
-    query = request.GET.get("q", "").strip()
-    if query:
-        projects = projects.filter(Q(key__icontains=query) | Q(name__icontains=query))
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters, errors = portfolio_mod.parse_filters(request.GET)
+    candidates = portfolio_mod.portfolio_candidates(request.user, filters)
+    page = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = portfolio_mod.rows_for_page(request.user, page.object_list)
     context = {
         "nav": "portfolio",
-        "rows": selectors.portfolio_rows(page.object_list),
+        "rows": rows,
         "page": page,
-        "status": status,
+        "filters": filters,
+        "errors": errors,
+        "status": filters.status,
+        "q": filters.q,
         "statuses": Project.Status.choices,
-        "q": query,
+        "healths": [(value, label) for value, label in portfolio_mod.RAG_LABELS.items()]
+        + [(value, HEALTH_LABELS[value]) for value in portfolio_mod.SCHEDULE_HEALTH_VALUES],
+        "sorts": _sort_choices(),
+        # The filter form is not part of the fragment htmx swaps in.
+        "choices": None if is_htmx(request) else portfolio_mod.filter_choices(request.user),
+        "calendar": portfolio_mod.golive_calendar(
+            request.user,
+            filters,
+            # The candidates are already the projects that match a health filter: no second evaluation.
+            matching_pks=set(candidates) if filters.needs_rows else None,
+        ),
     }
     return render_page(
         request, "lifecycle/portfolio.html", context, fragment_template="lifecycle/_portfolio_results.html"
+    )
+
+
+def _int_or_default(request, name: str, *, default: int, low: int, high: int, errors: dict) -> int:
+    try:
+        return portfolio_mod.int_param(request.GET, name, default=default, low=low, high=high)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        return default
+
+
+@login_required
+@require_GET
+def today(request):
+    """What needs me today across my projects; htmx asks for the compact panel the portfolio shows."""
+    errors: dict[str, list[str]] = {}
+    hours = _int_or_default(request, "hours", default=today_mod.DEFAULT_HOURS, low=1, high=72, errors=errors)
+    days = _int_or_default(request, "days", default=today_mod.DEFAULT_DAYS, low=0, high=60, errors=errors)
+    found = today_mod.today_items(request.user, hours=hours, days=days)
+    page = Paginator(found["items"], PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "nav": "today",
+        "found": found,
+        "page": page,
+        "items": page.object_list,
+        "panel_items": found["items"][:TODAY_PANEL_ITEMS],
+        "errors": errors,
+        "kinds": [(kind, today_mod.KIND_LABELS[kind], found["counts"][kind]) for kind in today_mod.KINDS],
+    }
+    return render_page(request, "lifecycle/today.html", context, fragment_template="lifecycle/_today_panel.html")
+
+
+@login_required
+@require_GET
+def portfolio_figures(request):
+    """Cross-project figures as tables (and charts drawn from the API's JSON); htmx asks for the section only."""
+    filters, errors = portfolio_mod.parse_filters(request.GET)
+    quiet_days = _int_or_default(
+        request, "quiet_days", default=figures_mod.DEFAULT_QUIET_DAYS, low=1, high=14, errors=errors
+    )
+    query = {**filters.as_query(), "quiet_days": quiet_days}
+    query.pop("sort", None)
+    context = {
+        "nav": "figures",
+        "figures": figures_mod.portfolio_figures(request.user, filters, quiet_days=quiet_days),
+        "filters": filters,
+        "errors": errors,
+        "choices": portfolio_mod.filter_choices(request.user),
+        "json_query": urlencode(query),
+    }
+    return render_page(
+        request, "lifecycle/portfolio_figures.html", context, fragment_template="lifecycle/_figures_section.html"
     )
 
 

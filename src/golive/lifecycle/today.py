@@ -1,0 +1,287 @@
+"""What needs me today: the signed-in user's pending items across every project they may see.
+
+Six kinds, each from one batched read whatever the number of projects or issues:
+
+- ``sla_breach``: open issues past a response or resolution due time, assigned to me or on a project I lead
+  (consultant lead);
+- ``sla_near_breach``: the same, not yet breached but due within ``hours`` hours;
+- ``gate_due``: the current gate fails and its phase is due within ``days`` days (or overdue), on projects
+  where I am consultant lead or consultant;
+- ``signoff_waiting``: the current gate asks for an approval sign-off by my role, and sign-offs are all it
+  still lacks (every other blocking criterion passes);
+- ``go_no_go_vote``: a project in deployment where I have not voted in the open round (and no go is decided);
+- ``retro_action``: retrospective actions I own that are still open (overdue when past their due date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from golive.accounts.models import Membership, Role
+from golive.lifecycle.gates import evaluate_gates
+from golive.lifecycle.models import Project
+from golive.lifecycle.portfolio import breached_q, open_q
+from golive.lifecycle.selectors import project_list_for_user
+
+DEFAULT_HOURS = 4
+DEFAULT_DAYS = 7
+KINDS = ("sla_breach", "sla_near_breach", "gate_due", "signoff_waiting", "go_no_go_vote", "retro_action")
+KIND_LABELS = {
+    "sla_breach": gettext_lazy("SLA breach"),
+    "sla_near_breach": gettext_lazy("SLA due soon"),
+    "gate_due": gettext_lazy("Gate due"),
+    "signoff_waiting": gettext_lazy("Sign-off waiting"),
+    "go_no_go_vote": gettext_lazy("Go/no-go vote"),
+    "retro_action": gettext_lazy("Retro action"),
+}
+GATE_ROLES = frozenset({Role.CONSULTANT_LEAD, Role.CONSULTANT})
+# What an SLA item reads of an issue (the rest stays unloaded).
+ISSUE_FIELDS = (
+    "number",
+    "title",
+    "severity",
+    "response_breached",
+    "resolution_breached",
+    "first_response_at",
+    "waiting_since",
+    "response_due_at",
+    "resolution_due_at",
+)
+SIGNOFF_CODE = "signoff_approved"
+
+
+def _item(kind: str, project, *, title: str, detail: str, url: str, **extra) -> dict:
+    return {
+        "kind": kind,
+        "project": project.key,
+        "project_name": project.name,
+        "title": title,
+        "detail": detail,
+        "url": url,
+        "ref": extra.get("ref"),
+        "severity": extra.get("severity"),
+        "due_at": extra.get("due_at"),
+        "due_date": extra.get("due_date"),
+        "overdue": extra.get("overdue", False),
+    }
+
+
+def _issue_items(user, visible, led, *, now: dt.datetime, hours: int) -> list[dict]:
+    from golive.tracker.models import Issue
+
+    soon = now + dt.timedelta(hours=hours)
+    near = Q(first_response_at__isnull=True, response_due_at__lte=soon) | Q(
+        waiting_since__isnull=True, resolution_due_at__lte=soon
+    )
+    breached = breached_q(now)
+    issues = (
+        Issue.objects.filter(project__in=visible)
+        .filter(open_q())
+        .filter(Q(assignee=user) | Q(project_id__in=led))
+        .filter(breached | near)
+        .select_related("project")
+        .only(*ISSUE_FIELDS, "project__key", "project__name")
+        .order_by("project__key", "number")
+    )
+    items = []
+    for issue in issues:
+        is_breached = bool(
+            issue.response_breached
+            or issue.resolution_breached
+            or (issue.first_response_at is None and issue.response_due_at and issue.response_due_at < now)
+            or (issue.waiting_since is None and issue.resolution_due_at and issue.resolution_due_at < now)
+        )
+        # The earliest clock still running (or missed): a response not yet given, then the resolution.
+        dues = []
+        if issue.first_response_at is None and issue.response_due_at:
+            dues.append((issue.response_due_at, "response"))
+        if issue.waiting_since is None and issue.resolution_due_at:
+            dues.append((issue.resolution_due_at, "resolution"))
+        due_at, clock = min(dues) if dues else (None, "")
+        if is_breached and (due_at is None or due_at >= now):
+            detail = _("An SLA due time was missed.")
+        elif clock == "response":
+            detail = _("The first response was due.") if is_breached else _("The first response is due soon.")
+        else:
+            detail = _("The resolution was due.") if is_breached else _("The resolution is due soon.")
+        items.append(
+            _item(
+                "sla_breach" if is_breached else "sla_near_breach",
+                issue.project,
+                title=f"{issue.ref} {issue.title}",
+                detail=detail,
+                url=reverse("web:issue", args=[issue.project.key, issue.number]),
+                ref=issue.ref,
+                severity=issue.severity,
+                due_at=due_at,
+                overdue=is_breached,
+            )
+        )
+    return items
+
+
+def _gate_items(memberships: list[Membership], *, now: dt.datetime, days: int) -> list[dict]:
+    """Gates due soon and sign-offs waiting, from one batched evaluation of the current gates concerned."""
+    wanted: dict[int, Membership] = {}
+    for membership in memberships:
+        project = membership.project
+        phase = project.current_phase
+        if project.status != Project.Status.ACTIVE or phase is None:
+            continue
+        asks_my_signoff = any(
+            spec.get("code") == SIGNOFF_CODE and _signoff_role(spec) == membership.role for spec in phase.gate
+        )
+        today = now.astimezone(zoneinfo.ZoneInfo(project.timezone)).date()
+        gate_due = (
+            membership.role in GATE_ROLES and phase.planned_end is not None and (phase.planned_end - today).days <= days
+        )
+        # Only these gates are evaluated: the others could not give an item.
+        if gate_due or asks_my_signoff:
+            phase.project = project
+            wanted[phase.pk] = membership
+    if not wanted:
+        return []
+    evaluations = evaluate_gates([m.project.current_phase for m in wanted.values()])
+    items = []
+    for phase_pk, membership in wanted.items():
+        project, evaluation = membership.project, evaluations[phase_pk]
+        phase = project.current_phase
+        today = now.astimezone(zoneinfo.ZoneInfo(project.timezone)).date()
+        url = reverse("web:project", args=[project.key])
+        # The evaluation lists the criteria in the order of the phase's gate.
+        failing = [
+            (spec, row)
+            for spec, row in zip(phase.gate, evaluation.criteria, strict=True)
+            if not row["passed"] and row["blocking"]
+        ]
+        due = phase.planned_end
+        if membership.role in GATE_ROLES and failing and due is not None and (due - today).days <= days:
+            items.append(
+                _item(
+                    "gate_due",
+                    project,
+                    title=_("%(phase)s gate fails") % {"phase": _(phase.name)},
+                    detail=", ".join(row["label"] for _spec, row in failing),
+                    url=url,
+                    due_date=due,
+                    overdue=due < today,
+                )
+            )
+        mine = [row for spec, row in failing if row["code"] == SIGNOFF_CODE and _signoff_role(spec) == membership.role]
+        if mine and all(row["code"] == SIGNOFF_CODE for _spec, row in failing):
+            items.append(
+                _item(
+                    "signoff_waiting",
+                    project,
+                    title=_("Sign off %(phase)s") % {"phase": _(phase.name)},
+                    detail=mine[0]["detail"],
+                    url=url,
+                    due_date=due,
+                    overdue=due is not None and due < today,
+                )
+            )
+    return items
+
+
+def _signoff_role(spec: dict) -> str:
+    """The role a ``signoff_approved`` criterion asks for (the criterion's own default: customer lead)."""
+    return (spec.get("params") or {}).get("role", Role.CUSTOMER_LEAD)
+
+
+def _vote_items(user, memberships: list[Membership]) -> list[dict]:
+    from golive.cutover.models import GoNoGoDecision, GoNoGoVote, Vote
+
+    in_deployment = {
+        m.project_id: m.project
+        for m in memberships
+        if m.project.status == Project.Status.ACTIVE
+        and m.project.current_phase is not None
+        and m.project.current_phase.key == "deployment"
+    }
+    if not in_deployment:
+        return []
+    voted = set(
+        GoNoGoVote.objects.filter(project_id__in=in_deployment, voter=user, decision__isnull=True).values_list(
+            "project_id", flat=True
+        )
+    )
+    latest: dict[int, str] = {}
+    for project_id, decision in (
+        GoNoGoDecision.objects.filter(project_id__in=in_deployment)
+        .order_by("project_id", "-decided_at", "-id")
+        .values_list("project_id", "decision")
+    ):
+        latest.setdefault(project_id, decision)
+    return [
+        _item(
+            "go_no_go_vote",
+            project,
+            title=_("Cast your go/no-go vote"),
+            detail=_("No vote from you in the open round."),
+            url=reverse("web:go-no-go", args=[project.key]),
+            due_date=project.planned_go_live,
+        )
+        for project_id, project in sorted(in_deployment.items(), key=lambda p: p[1].key)
+        if project_id not in voted and latest.get(project_id) != Vote.GO
+    ]
+
+
+def _retro_items(user, *, now: dt.datetime) -> list[dict]:
+    from golive.debrief.selectors import open_actions_for_user
+
+    items = []
+    for action in open_actions_for_user(user):
+        today = now.astimezone(zoneinfo.ZoneInfo(action.project.timezone)).date()
+        overdue = action.due_date is not None and action.due_date < today
+        items.append(
+            _item(
+                "retro_action",
+                action.project,
+                title=action.title,
+                detail=_("Agreed in the retrospective."),
+                url=reverse("web:retro", args=[action.project.key]),
+                due_date=action.due_date,
+                overdue=overdue,
+            )
+        )
+    return items
+
+
+def _sort_key(item: dict):
+    if item["due_at"] is not None:
+        when = item["due_at"]
+    elif item["due_date"] is not None:
+        when = dt.datetime.combine(item["due_date"], dt.time.max, tzinfo=dt.UTC)
+    else:
+        when = dt.datetime.max.replace(tzinfo=dt.UTC)
+    return (not item["overdue"], when, KINDS.index(item["kind"]), item["project"], item["title"])
+
+
+def today_items(user, *, hours: int = DEFAULT_HOURS, days: int = DEFAULT_DAYS, now: dt.datetime | None = None) -> dict:
+    """``{as_of, hours, days, counts: {kind: n}, items: [...]}`` for ``user``, overdue first, then by due time."""
+    now = now or timezone.now()
+    visible = project_list_for_user(user)
+    memberships = list(
+        Membership.objects.filter(user=user, project__in=visible.values("pk")).select_related(
+            "project", "project__current_phase"
+        )
+    )
+    led = Membership.objects.filter(user=user, role=Role.CONSULTANT_LEAD).values("project_id")
+    items = (
+        _issue_items(user, visible.values("pk"), led, now=now, hours=hours)
+        + _gate_items(memberships, now=now, days=days)
+        + _vote_items(user, memberships)
+        + _retro_items(user, now=now)
+    )
+    items.sort(key=_sort_key)
+    counts = dict.fromkeys(KINDS, 0)
+    for item in items:
+        counts[item["kind"]] += 1
+    return {"as_of": now, "hours": hours, "days": days, "counts": counts, "items": items}

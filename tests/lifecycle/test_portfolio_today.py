@@ -1,0 +1,210 @@
+"""``GET /api/v1/me/today/``: each kind of item, for whom it shows, and for whom it does not."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from golive.cutover import services as cutover_services
+from golive.debrief import services as debrief_services
+from golive.lifecycle import services as lifecycle_services
+from golive.tracker import services as tracker_services
+from tests.cutover.builders import ready_for_go
+from tests.lifecycle import portfolio_builders as build
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/me/today/"
+
+
+def _items(api, user, kind: str | None = None, **params) -> list[dict]:
+    response = api(user).get(URL, {"page_size": 1000, **params})
+    assert response.status_code == 200, response.content
+    items = response.json()["results"]
+    return [item for item in items if kind is None or item["kind"] == kind]
+
+
+def test_nothing_to_do_is_an_empty_list_with_zero_counts(world, api):
+    body = api(world.customer_member).get(URL).json()
+    assert body["count"] == 0 and body["results"] == []
+    assert body["counts"] == dict.fromkeys(
+        ["sla_breach", "sla_near_breach", "gate_due", "signoff_waiting", "go_no_go_vote", "retro_action"], 0
+    )
+    assert (body["hours"], body["days"]) == (4, 7)
+
+
+class TestSla:
+    def test_a_breach_shows_to_the_assignee_and_the_consultant_lead_only(self, world, api):
+        issue = build.report(world.project, actor=world.lead, days_ago=6, severity="P3", assignee=world.consultant)
+        for user in (world.consultant, world.lead):
+            (item,) = _items(api, user, "sla_breach")
+            assert item["ref"] == issue.ref and item["project"] == "ACME" and item["overdue"] is True
+            assert item["url"] == f"/projects/ACME/issues/{issue.number}/"
+            assert item["severity"] == "P3"
+        for user in (world.support, world.customer_lead, world.admin, world.other_lead):
+            assert _items(api, user, "sla_breach") == []
+
+    def test_a_flagged_breach_counts_after_the_response(self, world, api):
+        issue = build.report(world.project, actor=world.lead, days_ago=6, severity="P3")
+        tracker_services.sweep_breaches()
+        tracker_services.issue_triage(actor=world.lead, issue=issue)  # responded, late: the flag stays
+        assert [i["ref"] for i in _items(api, world.lead, "sla_breach")] == [issue.ref]
+
+    def test_a_resolved_issue_is_no_longer_listed(self, world, api):
+        issue = build.report(world.project, actor=world.lead, days_ago=6, severity="P3")
+        tracker_services.issue_resolve(actor=world.lead, issue=issue)
+        assert _items(api, world.lead) == []
+
+    def test_a_near_breach_within_the_horizon(self, world, api):
+        # P1: response due 30 minutes after the report, on a 24x7 clock.
+        issue = build.report(world.project, actor=world.lead, days_ago=10 / 1440, severity="P1")
+        (item,) = _items(api, world.lead, "sla_near_breach")
+        assert item["ref"] == issue.ref and item["overdue"] is False
+        assert dt.datetime.fromisoformat(item["due_at"]) > timezone.now()
+        assert _items(api, world.lead, "sla_breach") == []
+
+    def test_the_horizon_is_a_parameter(self, world, api):
+        # P1 resolution is due 4 hours after the report: outside one hour, inside four.
+        issue = build.report(world.project, actor=world.lead, days_ago=10 / 1440, severity="P1")
+        tracker_services.issue_triage(actor=world.lead, issue=issue)  # responded: only resolution is left
+        assert _items(api, world.lead, "sla_near_breach", hours=1) == []
+        assert len(_items(api, world.lead, "sla_near_breach", hours=4)) == 1
+
+    def test_another_tenants_issue_assigned_elsewhere_never_shows(self, world, api):
+        build.report(world.other_project, actor=world.other_lead, days_ago=6, severity="P1")
+        assert _items(api, world.lead) == [] and _items(api, world.admin) == []
+        assert len(_items(api, world.other_lead, "sla_breach")) == 1
+
+
+class TestGates:
+    def test_a_failing_gate_due_soon_shows_to_consultants(self, world, api):
+        build.project(world, "SOON", go_live_in=build.kickoff_due_in(3))
+        from golive.accounts import services as account_services
+
+        project = world.project.__class__.objects.get(key="SOON")
+        account_services.membership_add(actor=world.lead, project=project, user=world.consultant, role="consultant")
+        for user in (world.lead, world.consultant):
+            (item,) = _items(api, user, "gate_due")
+            assert item["project"] == "SOON" and item["overdue"] is False
+            assert "Kickoff meeting held" in item["detail"]
+            assert item["url"] == "/projects/SOON/"
+
+    def test_not_when_the_phase_is_due_later_than_the_horizon(self, world, api):
+        build.project(world, "LATER", go_live_in=build.kickoff_due_in(10))
+        assert _items(api, world.lead, "gate_due") == []
+        assert len(_items(api, world.lead, "gate_due", days=10)) == 1
+
+    def test_an_overdue_gate_is_overdue(self, world, api):
+        build.project(world, "SLIP", go_live_in=build.kickoff_due_in(-2))
+        (item,) = _items(api, world.lead, "gate_due")
+        assert item["overdue"] is True
+
+    def test_customers_and_support_are_not_asked_to_move_gates(self, world, api):
+        lifecycle_services.project_update(
+            actor=world.lead,
+            project=world.project,
+            planned_go_live=build.today() + dt.timedelta(days=build.kickoff_due_in(2)),
+        )
+        assert len(_items(api, world.lead, "gate_due")) == 1
+        for user in (world.customer_lead, world.customer_member, world.support):
+            assert _items(api, user, "gate_due") == []
+
+
+class TestSignoffs:
+    def test_the_hypercare_exit_waits_for_the_customer_leads_signoff(self, world, api):
+        build.gone_live(world.project, actor=world.lead, days_ago=20)  # window elapsed, no issues
+        (item,) = _items(api, world.customer_lead, "signoff_waiting")
+        assert item["project"] == "ACME" and "Hypercare" in item["title"]
+        assert item["url"] == "/projects/ACME/"
+        for user in (world.lead, world.customer_member, world.consultant):
+            assert _items(api, user, "signoff_waiting") == []
+
+    def test_not_while_another_criterion_still_fails(self, world, api):
+        build.gone_live(world.project, actor=world.lead, days_ago=5)  # the window has not elapsed yet
+        assert _items(api, world.customer_lead, "signoff_waiting") == []
+
+    def test_gone_once_approved_and_back_after_a_rejection(self, world, api):
+        build.gone_live(world.project, actor=world.lead, days_ago=20)
+        lifecycle_services.signoff_record(
+            actor=world.customer_lead, project=world.project, phase_key="hypercare", decision="reject", comment="wait"
+        )
+        (item,) = _items(api, world.customer_lead, "signoff_waiting")
+        assert "Rejected" in item["detail"]
+        lifecycle_services.signoff_record(
+            actor=world.customer_lead, project=world.project, phase_key="hypercare", decision="approve"
+        )
+        assert _items(api, world.customer_lead, "signoff_waiting") == []
+
+
+class TestVotes:
+    def test_every_member_who_has_not_voted_in_deployment(self, world, api, advance_to):
+        advance_to(world.project, "deployment", actor=world.lead)
+        for user in (world.lead, world.consultant, world.customer_lead, world.customer_member, world.support):
+            (item,) = _items(api, user, "go_no_go_vote")
+            assert item["url"] == "/projects/ACME/cutover/go-no-go/"
+        cutover_services.vote_cast(actor=world.customer_lead, project=world.project, vote="go")
+        assert _items(api, world.customer_lead, "go_no_go_vote") == []
+        assert len(_items(api, world.customer_member, "go_no_go_vote")) == 1
+        assert _items(api, world.admin, "go_no_go_vote") == []  # not a member: no vote to cast
+
+    def test_a_no_go_opens_a_new_round_and_a_go_ends_the_voting(self, world, api):
+        ready_for_go(world)
+        cutover_services.vote_cast(actor=world.customer_lead, project=world.project, vote="no_go")
+        assert _items(api, world.customer_lead, "go_no_go_vote") == []
+        cutover_services.go_no_go_decide(
+            actor=world.lead,
+            project=world.project,
+            decision="no_go",
+            new_target_date=timezone.localdate() + dt.timedelta(days=7),
+        )
+        assert len(_items(api, world.customer_lead, "go_no_go_vote")) == 1
+        cutover_services.go_no_go_decide(actor=world.lead, project=world.project, decision="go")
+        assert _items(api, world.customer_lead, "go_no_go_vote") == []
+
+    def test_not_outside_deployment(self, world, api):
+        assert _items(api, world.lead, "go_no_go_vote") == []
+
+
+class TestRetroActions:
+    def test_open_and_overdue_actions_of_the_owner(self, world, api):
+        today = build.today()
+        late = debrief_services.retro_action_create(
+            actor=world.lead,
+            project=world.project,
+            title="Share the data checklist",
+            owner=world.customer_lead,
+            due_date=today - dt.timedelta(days=2),
+        )
+        debrief_services.retro_action_create(
+            actor=world.lead,
+            project=world.project,
+            title="Book the training room earlier",
+            owner=world.customer_lead,
+            due_date=today + dt.timedelta(days=5),
+        )
+        debrief_services.retro_action_create(
+            actor=world.lead, project=world.project, title="Not mine", owner=world.consultant
+        )
+        items = _items(api, world.customer_lead, "retro_action")
+        assert [(i["title"], i["overdue"]) for i in items] == [
+            ("Share the data checklist", True),
+            ("Book the training room earlier", False),
+        ]
+        debrief_services.retro_action_complete(actor=world.customer_lead, action=late)
+        assert [i["title"] for i in _items(api, world.customer_lead, "retro_action")] == [
+            "Book the training room earlier"
+        ]
+        assert [i["title"] for i in _items(api, world.consultant, "retro_action")] == ["Not mine"]
+
+
+def test_overdue_items_come_first_and_counts_cover_all_pages(world, api):
+    build.report(world.project, actor=world.lead, days_ago=6, severity="P3")
+    build.report(world.project, actor=world.lead, days_ago=10 / 1440, severity="P1")
+    build.project(world, "SOON", go_live_in=build.kickoff_due_in(3))
+    body = api(world.lead).get(URL, {"page_size": 1}).json()
+    assert body["count"] == 3 and len(body["results"]) == 1
+    assert body["results"][0]["kind"] == "sla_breach"
+    assert body["counts"]["sla_breach"] == 1 and body["counts"]["sla_near_breach"] == 1
+    assert body["counts"]["gate_due"] == 1
