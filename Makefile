@@ -32,7 +32,7 @@ TEST_ENV = GOLIVE_DATA_DIR=$(VAR)/$(1) DATABASE_URL= GOLIVE_BROKER_URL= GOLIVE_B
 # Commands that only inspect the code (schema, migrations, messages) also run against a scratch data dir.
 TOOL_ENV = GOLIVE_DATA_DIR=$(VAR)/tools DATABASE_URL= GOLIVE_BROKER_URL= GOLIVE_BENCH_VIEWS= GOLIVE_DEBUG=0
 
-.PHONY: help venv .venv run test test-postgres test-browser lint format schema schema-check messages-check \
+.PHONY: help venv .venv run test test-postgres test-browser test-poppler lint format schema schema-check messages-check \
 	migrations-check messages bench clean distclean
 
 help: ## list the targets
@@ -51,11 +51,15 @@ run: $(STAMP) ## migrate, load the demo data and serve on http://127.0.0.1:8000 
 
 test: $(STAMP) ## run the test suite on the embedded SQLite database (no other service needed)
 	rm -rf $(VAR)/test && mkdir -p $(VAR)/test
-	$(call TEST_ENV,test) $(PYTEST) -m "not browser and not celery" $(PYTEST_ARGS)
+	$(call TEST_ENV,test) $(PYTEST) -m "not browser and not celery and not poppler" $(PYTEST_ARGS)
 
 test-postgres: $(STAMP) ## run the test suite on PostgreSQL (POSTGRES_URL=, default postgres://postgres@127.0.0.1:5432/golive)
 	rm -rf $(VAR)/test-postgres && mkdir -p $(VAR)/test-postgres
-	$(call TEST_ENV,test-postgres) DATABASE_URL=$(POSTGRES_URL) $(PYTEST) -m "not browser and not celery" $(PYTEST_ARGS)
+	$(call TEST_ENV,test-postgres) DATABASE_URL=$(POSTGRES_URL) $(PYTEST) -m "not browser and not celery and not poppler" $(PYTEST_ARGS)
+
+test-poppler: $(STAMP) ## run the tests that read PDFs with poppler's pdftotext (needs poppler-utils)
+	rm -rf $(VAR)/test-poppler && mkdir -p $(VAR)/test-poppler
+	$(call TEST_ENV,test-poppler) $(PYTEST) -m poppler $(PYTEST_ARGS)
 
 test-celery: $(STAMP) ## run the background-work tests on a real Celery worker and Redis (REDIS_URL=)
 	rm -rf $(VAR)/test-celery && mkdir -p $(VAR)/test-celery
@@ -101,9 +105,12 @@ bench: $(STAMP) ## run the benchmarks and write docs/performance.md (the desk an
 	$(BIN)/python bench/bench_desk.py --database-url $(BENCH_POSTGRES_URL) --output docs/performance.md
 	$(BIN)/python bench/bench_junit.py --output docs/performance.md
 	$(BIN)/python bench/bench_uat.py --database-url $(BENCH_POSTGRES_URL) --output docs/performance.md
+	$(BIN)/python bench/bench_portfolio.py --output docs/performance.md
+	$(BIN)/python bench/bench_report.py --output docs/performance.md
+	$(BIN)/python bench/bench_webhooks.py --output docs/performance.md
 
 clean: ## remove test data, caches and build output (keeps .venv and your data in var/)
-	rm -rf $(VAR)/test $(VAR)/test-postgres $(VAR)/test-browser $(VAR)/tools $(VAR)/ci bench/results
+	rm -rf $(VAR)/test $(VAR)/test-postgres $(VAR)/test-browser $(VAR)/test-poppler $(VAR)/tools $(VAR)/ci bench/results
 	rm -rf build dist .pytest_cache .ruff_cache .hypothesis src/*.egg-info
 	find src tests bench -name __pycache__ -type d -prune -exec rm -rf {} +
 

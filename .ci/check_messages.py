@@ -18,20 +18,31 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = Path("locale/ko/LC_MESSAGES/django.po")
 
 
-def msgids(po: Path) -> set[str]:
-    """The msgids of a .po file (multi-line ids joined), header excluded."""
-    ids, current, reading = set(), [], False
+def msgids(po: Path) -> set[tuple[str, str]]:
+    """The (msgctxt, msgid) pairs of a .po file (multi-line strings joined), header excluded."""
+    ids: set[tuple[str, str]] = set()
+    context, field, parts = "", None, []
+
+    def flush():
+        nonlocal context
+        text = "".join(part.strip()[1:-1] for part in parts)
+        if field == "msgctxt":
+            context = text
+        elif field == "msgid":
+            if text:
+                ids.add((context, text))
+            context = ""
+
     for line in po.read_text(encoding="utf-8").splitlines() + [""]:
-        if line.startswith("msgid "):
-            current, reading = [line[6:]], True
-        elif reading and line.startswith('"'):
-            current.append(line)
+        keyword = line.split(" ", 1)[0]
+        if keyword in ("msgctxt", "msgid"):
+            flush()
+            field, parts = keyword, [line[len(keyword) + 1 :]]
+        elif field and line.startswith('"'):
+            parts.append(line)
         else:
-            if reading:
-                text = "".join(part.strip()[1:-1] for part in current)
-                if text:
-                    ids.add(text)
-            reading = False
+            flush()
+            field, parts = None, []
     return ids
 
 
@@ -50,8 +61,8 @@ def main() -> int:
     if missing:
         print(f"{len(missing)} translatable string(s) are not in the Korean catalogue; run 'make messages' and")
         print("translate them:")
-        for text in missing:
-            print(f"  {text}")
+        for context, text in missing:
+            print(f"  [{context}] {text}" if context else f"  {text}")
         return 1
     print("Korean catalogue holds every translatable string.")
     return 0

@@ -598,3 +598,177 @@ ROUTES += [
     ),
     Route("GET", "projects/{key}/uat/summary/", ANY_MEMBER),
 ]
+
+
+# Notifications and integrations (golive.notify): webhooks and their deliveries, the e-mail log, sign-off requests,
+# e-mail preferences; and the Jira CSV export and import of the issue desk (golive.tracker.jira).
+
+HOOK_URL = "https://hooks.example.invalid/golive"  # never resolves: no request leaves the test
+
+
+def _webhook(world) -> dict:
+    from golive.notify import services as notify_services
+
+    webhook = notify_services.webhook_create(
+        actor=world.lead, project=world.project, url=HOOK_URL, events=["issue.created"], secret="s3cret-for-tests"
+    )
+    return {"webhook_id": str(webhook.pk)}
+
+
+def _failed_delivery(world) -> dict:
+    """A delivery that failed: sent while its webhook was disabled (no network involved)."""
+    from golive.notify import services as notify_services
+    from golive.notify.models import Webhook
+
+    params = _webhook(world)
+    webhook = Webhook.objects.get(pk=params["webhook_id"])
+    delivery = notify_services.webhook_test(actor=world.lead, webhook=webhook)
+    notify_services.webhook_update(actor=world.lead, webhook=webhook, active=False)
+    notify_services.delivery_attempt(delivery_id=delivery.pk)
+    return {**params, "delivery_id": str(delivery.pk)}
+
+
+def _jira_csv(world) -> dict:
+    data = b"Summary,Priority,Status,Created\r\nLogin fails,High,In Progress,25/Nov/25 4:02 PM\r\n"
+    return {"file": SimpleUploadedFile("jira.csv", data, content_type="text/csv")}
+
+
+def _is_csv(response) -> None:
+    assert response["Content-Type"].startswith("text/csv")
+    assert b"".join(response.streaming_content).startswith(b"Summary,Description,Priority,Status")
+
+
+ROUTES += [
+    Route("GET", "projects/{key}/webhooks/", VENDOR_STAFF),
+    Route(
+        "POST",
+        "projects/{key}/webhooks/",
+        CONSULTANTS,
+        201,
+        payload=lambda w: {"url": HOOK_URL, "events": ["issue.created", "golive"], "secret": "s3cret-for-tests"},
+    ),
+    Route("GET", "projects/{key}/webhooks/{webhook_id}/", VENDOR_STAFF, params=_webhook),
+    Route(
+        "PATCH",
+        "projects/{key}/webhooks/{webhook_id}/",
+        CONSULTANTS,
+        params=_webhook,
+        payload=lambda w: {"active": False},
+    ),
+    Route("DELETE", "projects/{key}/webhooks/{webhook_id}/", CONSULTANTS, 204, params=_webhook),
+    Route("POST", "projects/{key}/webhooks/{webhook_id}/test/", CONSULTANTS, 201, params=_webhook),
+    Route("GET", "projects/{key}/webhooks/{webhook_id}/deliveries/", VENDOR_STAFF, params=_webhook),
+    Route(
+        "POST",
+        "projects/{key}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver/",
+        CONSULTANTS,
+        201,
+        params=_failed_delivery,
+    ),
+    Route("GET", "projects/{key}/notifications/", VENDOR_STAFF),
+    Route("POST", "projects/{key}/signoff-requests/", CONSULTANTS, 201, payload=lambda w: {"message": "Please"}),
+    Route("GET", "me/notification-preferences/", AUTHENTICATED),
+    Route("PUT", "me/notification-preferences/", AUTHENTICATED, payload=lambda w: {"muted": ["hypercare_digest"]}),
+    Route("GET", "projects/{key}/issues/export/", ANY_MEMBER, check=_is_csv),
+    Route("POST", "projects/{key}/issues/import/", CONSULTANTS, 201, format="multipart", payload=_jira_csv),
+]
+
+
+# Portfolio (issue 7): routes outside a project, scoped by filtering; test_permissions.py and
+# tests/lifecycle/test_portfolio_api.py check that another tenant's projects never appear in them.
+
+
+def _is_calendar_page(response) -> None:
+    body = response.json()
+    assert len(body["weeks"]) == 8 and "overdue" in body
+
+
+def _is_figures(response) -> None:
+    body = response.json()
+    assert {"overall", "by_template", "by_customer", "quiet_days"} <= set(body)
+
+
+def _is_today(response) -> None:
+    body = response.json()
+    assert {"count", "results", "counts", "hours", "days"} <= set(body)
+
+
+ROUTES += [
+    Route("GET", "portfolio/calendar/", AUTHENTICATED, check=_is_calendar_page),
+    Route("GET", "portfolio/figures/", AUTHENTICATED, check=_is_figures),
+    Route("GET", "me/today/", AUTHENTICATED, check=_is_today),
+]
+
+
+# Debrief: retro board and project report (builders in tests/debrief/builders.py). An item is changed by its
+# author (here the customer member) or a lead; an action by its creator (the lead), its owner (the consultant)
+# or a lead, and completed or reopened by its owner or a lead.
+def _debrief(name: str):
+    def call(world):
+        from tests.debrief import builders
+
+        return getattr(builders, name)(world)
+
+    return call
+
+
+def _is_pdf(response) -> None:
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF-")
+
+
+RETRO_AUTHOR_OR_LEAD = LEADS | {"customer_member"}
+RETRO_OWNER_OR_LEAD = LEADS | {"consultant"}
+
+ROUTES += [
+    Route("GET", "projects/{key}/retro/items/", ANY_MEMBER),
+    Route(
+        "POST",
+        "projects/{key}/retro/items/",
+        ANY_MEMBER,
+        201,
+        payload=lambda w: {"column": "went_well", "text": "Calm"},
+    ),
+    Route("GET", "projects/{key}/retro/items/{item_id}/", ANY_MEMBER, params=_debrief("retro_item_params")),
+    Route(
+        "PATCH",
+        "projects/{key}/retro/items/{item_id}/",
+        RETRO_AUTHOR_OR_LEAD,
+        params=_debrief("retro_item_params"),
+        payload=lambda w: {"text": "Quicker answers"},
+    ),
+    Route(
+        "DELETE",
+        "projects/{key}/retro/items/{item_id}/",
+        RETRO_AUTHOR_OR_LEAD,
+        204,
+        params=_debrief("retro_item_params"),
+    ),
+    Route("POST", "projects/{key}/retro/items/{item_id}/vote/", ANY_MEMBER, params=_debrief("retro_item_params")),
+    Route("POST", "projects/{key}/retro/groups/", CONSULTANTS, payload=_debrief("retro_group_payload")),
+    Route("GET", "projects/{key}/retro/actions/", ANY_MEMBER),
+    Route("POST", "projects/{key}/retro/actions/", ANY_MEMBER, 201, payload=lambda w: {"title": "Book trainers"}),
+    Route("GET", "projects/{key}/retro/actions/{action_id}/", ANY_MEMBER, params=_debrief("retro_action_params")),
+    Route(
+        "PATCH",
+        "projects/{key}/retro/actions/{action_id}/",
+        RETRO_OWNER_OR_LEAD,
+        params=_debrief("retro_action_params"),
+        payload=lambda w: {"due_date": "2030-01-31"},
+    ),
+    Route(
+        "POST",
+        "projects/{key}/retro/actions/{action_id}/complete/",
+        RETRO_OWNER_OR_LEAD,
+        params=_debrief("retro_action_params"),
+    ),
+    Route(
+        "POST",
+        "projects/{key}/retro/actions/{action_id}/reopen/",
+        RETRO_OWNER_OR_LEAD,
+        params=_debrief("done_action_params"),
+    ),
+    Route("GET", "projects/{key}/report/", ANY_MEMBER),
+    Route("POST", "projects/{key}/report/publish/", LEADS, 201),
+    Route("GET", "projects/{key}/report/published/", ANY_MEMBER),
+    Route("GET", "projects/{key}/report/published/{number}/", ANY_MEMBER, params=_debrief("published_params")),
+]

@@ -7,10 +7,13 @@ from golive.accounts import api as accounts_api
 from golive.audit import api as audit_api
 from golive.calendars import api as calendars_api
 from golive.cutover import api as cutover_api
+from golive.debrief import api as debrief_api
 from golive.engagement import api as engagement_api
 from golive.hypercare import api as hypercare_api
 from golive.lifecycle import api as lifecycle_api
+from golive.notify import api as notify_api
 from golive.tracker import api as tracker_api
+from golive.tracker import jira as jira_api
 from golive.training import api as training_api
 from golive.uat import api as uat_api
 
@@ -26,6 +29,10 @@ urlpatterns = [
     path("users/", accounts_api.UserListView.as_view(), name="api-users"),
     path("templates/", lifecycle_api.TemplateListView.as_view(), name="api-templates"),
     path("portfolio/", lifecycle_api.PortfolioView.as_view(), name="api-portfolio"),
+    # Portfolio: go-live calendar, cross-project figures, what needs me today
+    path("portfolio/calendar/", lifecycle_api.PortfolioCalendarView.as_view(), name="api-portfolio-calendar"),
+    path("portfolio/figures/", lifecycle_api.PortfolioFiguresView.as_view(), name="api-portfolio-figures"),
+    path("me/today/", lifecycle_api.TodayView.as_view(), name="api-me-today"),
     path("projects/", lifecycle_api.ProjectListView.as_view(), name="api-projects"),
     path(project, lifecycle_api.ProjectDetailView.as_view(), name="api-project"),
     path(project + "members/", lifecycle_api.MemberListView.as_view(), name="api-members"),
@@ -139,5 +146,51 @@ urlpatterns = [
     path("calendar-feeds/", calendars_api.FeedListView.as_view(), name="api-calendar-feeds"),
     path(
         "calendar-feeds/<int:feed_id>/revoke/", calendars_api.FeedRevokeView.as_view(), name="api-calendar-feed-revoke"
+    ),
+    # Notifications and integrations: webhooks and their deliveries, e-mail log and preferences, Jira CSV
+    path(project + "webhooks/", notify_api.WebhookListView.as_view(), name="api-webhooks"),
+    path(project + "webhooks/<int:webhook_id>/", notify_api.WebhookDetailView.as_view(), name="api-webhook"),
+    path(project + "webhooks/<int:webhook_id>/test/", notify_api.WebhookTestView.as_view(), name="api-webhook-test"),
+    path(
+        project + "webhooks/<int:webhook_id>/deliveries/",
+        notify_api.DeliveryListView.as_view(),
+        name="api-webhook-deliveries",
+    ),
+    path(
+        project + "webhooks/<int:webhook_id>/deliveries/<int:delivery_id>/redeliver/",
+        notify_api.DeliveryRedeliverView.as_view(),
+        name="api-webhook-redeliver",
+    ),
+    path(project + "notifications/", notify_api.NotificationListView.as_view(), name="api-notifications"),
+    path(project + "signoff-requests/", notify_api.SignoffRequestView.as_view(), name="api-signoff-requests"),
+    path("me/notification-preferences/", notify_api.PreferencesView.as_view(), name="api-notification-preferences"),
+    path(project + "issues/export/", jira_api.IssueExportView.as_view(), name="api-issues-export"),
+    path(project + "issues/import/", jira_api.IssueImportView.as_view(), name="api-issues-import"),
+    # Debrief: retro board (items, votes, groups, actions) and the project report
+    path(project + "retro/items/", debrief_api.RetroItemListView.as_view(), name="api-retro-items"),
+    path(project + "retro/items/<int:item_id>/", debrief_api.RetroItemDetailView.as_view(), name="api-retro-item"),
+    path(project + "retro/items/<int:item_id>/vote/", debrief_api.RetroVoteView.as_view(), name="api-retro-vote"),
+    path(project + "retro/groups/", debrief_api.RetroGroupView.as_view(), name="api-retro-groups"),
+    path(project + "retro/actions/", debrief_api.RetroActionListView.as_view(), name="api-retro-actions"),
+    path(
+        project + "retro/actions/<int:action_id>/", debrief_api.RetroActionDetailView.as_view(), name="api-retro-action"
+    ),
+    path(
+        project + "retro/actions/<int:action_id>/complete/",
+        debrief_api.RetroActionCompleteView.as_view(),
+        name="api-retro-action-complete",
+    ),
+    path(
+        project + "retro/actions/<int:action_id>/reopen/",
+        debrief_api.RetroActionReopenView.as_view(),
+        name="api-retro-action-reopen",
+    ),
+    path(project + "report/", debrief_api.ReportView.as_view(), name="api-report"),
+    path(project + "report/publish/", debrief_api.ReportPublishView.as_view(), name="api-report-publish"),
+    path(project + "report/published/", debrief_api.PublishedReportListView.as_view(), name="api-reports-published"),
+    path(
+        project + "report/published/<int:number>/",
+        debrief_api.PublishedReportView.as_view(),
+        name="api-report-published",
     ),
 ]

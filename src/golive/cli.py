@@ -27,6 +27,15 @@ def _migrate(verbosity: int = 0) -> None:
     call_command("migrate", interactive=False, verbosity=verbosity)
 
 
+def _load_demo() -> bool:
+    """Load the demo data set: history, not news, so it publishes no events (no e-mails, no webhooks)."""
+    from golive import demo
+    from golive.tasks import events_suppressed
+
+    with events_suppressed():
+        return demo.load()
+
+
 def _print_logins(out) -> None:
     from golive.demo import DEMO_PASSWORD, LOGINS
 
@@ -46,12 +55,14 @@ def cmd_serve(args) -> int:
         from golive.accounts.models import User
 
         if not User.objects.exists():
-            demo.load()
+            _load_demo()
     from django.conf import settings
 
     if not settings.BROKER_URL:
         from golive.jobs import start_single_node_scheduler
+        from golive.tasks import start_local_worker
 
+        start_local_worker()
         start_single_node_scheduler()
     url = f"http://{args.host}:{args.port}/"
     sys.stdout.write(f"GoLive is serving on {url}\n")
@@ -84,11 +95,23 @@ def cmd_sweep(args) -> int:
             raise CliError(f"--as-of {args.as_of!r} is not an ISO 8601 instant") from None
         if as_of.tzinfo is None:
             raise CliError("--as-of needs a UTC offset, e.g. 2026-11-26T09:00:00+09:00")
+    from django.conf import settings
+
+    from golive.tasks import start_local_worker, stop_local_worker
+
+    worker = None if settings.BROKER_URL else start_local_worker()
     result = sweep(as_of=as_of)
+    if worker is not None:  # single-node: send what the sweep queued before the process ends
+        worker.drain(timeout=120)
+        stop_local_worker()
     sys.stdout.write(
         f"response breaches flagged: {result['response_breaches']}\n"
         f"resolution breaches flagged: {result['resolution_breaches']}\n"
         f"hypercare windows ready to exit: {', '.join(result['hypercare_ready_to_exit']) or 'none'}\n"
+        f"escalations sent: {result['escalations']}\n"
+        f"hypercare digests sent: {result['digests']}\n"
+        f"reminders sent: {result['reminders']}\n"
+        f"stalled deliveries and e-mails resumed: {result['resumed']}\n"
     )
     return 0
 
@@ -115,10 +138,9 @@ def cmd_migrate(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from golive import demo
 
     _migrate()
-    if demo.load():
+    if _load_demo():
         sys.stdout.write("Demo data loaded.\n")
     else:
         sys.stdout.write("Demo data already present; nothing changed.\n")
@@ -161,6 +183,35 @@ def cmd_token(args) -> int:
     if user is None:
         raise CliError(f"no user {args.username!r}")
     sys.stdout.write(services.token_get_or_create(user=user).key + "\n")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from django.conf import settings
+
+    from golive.debrief.render import file_name, render
+    from golive.debrief.report import build_report
+    from golive.lifecycle.models import Project
+
+    project = Project.objects.filter(key=args.key).first()
+    if project is None:
+        raise CliError(f"no project {args.key!r}")
+    language = args.language or settings.LANGUAGE_CODE
+    data = build_report(project=project, language=language)
+    content = render(data, args.format, language)
+    target = args.output
+    if target is None and args.format == "pdf":
+        target = file_name(data, "pdf")  # never PDF bytes on a terminal
+    if target is None or target == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return 0
+    try:
+        with open(target, "wb") as handle:
+            handle.write(content)
+    except OSError as exc:
+        raise CliError(f"cannot write {target}: {exc.strerror or exc}") from None
+    sys.stderr.write(f"Wrote {target} ({len(content):,} bytes).\n")
     return 0
 
 
@@ -209,6 +260,18 @@ def build_parser() -> argparse.ArgumentParser:
     sweep = sub.add_parser("sweep", help="evaluate SLA clocks and hypercare exit criteria once")
     sweep.add_argument("--as-of", help="evaluate at this ISO 8601 instant (default now)")
     sweep.set_defaults(func=cmd_sweep)
+
+    report = sub.add_parser("report", help="write the project report (JSON, Markdown, HTML or PDF)")
+    report.add_argument("key", metavar="PROJECT_KEY")
+    report.add_argument("--format", choices=["json", "md", "html", "pdf"], default="json", help="default json")
+    report.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE ('-' for standard output); default: standard output, or KEY-report.pdf for a PDF",
+    )
+    report.add_argument("--language", choices=["en", "ko"], help="language of md, html and pdf (default en)")
+    report.set_defaults(func=cmd_report)
 
     token = sub.add_parser("token", help="print a user's API token (created if missing)")
     token.add_argument("username")

@@ -16,6 +16,7 @@ from golive.accounts import services as account_services
 from golive.accounts.models import Membership, Organization, Role, User
 from golive.cutover import demo as cutover_demo
 from golive.cutover import services as cutover_services
+from golive.debrief import demo as debrief_demo
 from golive.engagement import services as engagement_services
 from golive.engagement.models import Requirement
 from golive.hypercare import services as hypercare_services
@@ -342,6 +343,9 @@ def load(*, stdout=None) -> bool:
                 at=_at(project, go_live + dt.timedelta(days=project.hypercare_days), hour=17),
             )
             project.refresh_from_db()
+            debrief_demo.seed_closed_project(
+                project, users, at=_at(project, go_live + dt.timedelta(days=project.hypercare_days + 6), hour=16)
+            )
             lifecycle_services.phase_advance(
                 actor=lead,
                 project=project,

@@ -128,6 +128,34 @@ def _email(url: str | None) -> dict:
 globals().update(_email(os.environ.get("GOLIVE_EMAIL_URL")))
 DEFAULT_FROM_EMAIL = os.environ.get("GOLIVE_FROM_EMAIL", "golive@localhost")
 
+
+def env_int(name: str, default: int, low: int, high: int) -> int:
+    """Read an integer variable within [low, high]; anything else is a configuration error."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise ImproperlyConfigured(f"{name} must be between {low} and {high}, not {value}")
+    return value
+
+
+# Notifications (golive.notify): links in e-mails and webhook payloads, the local hour of the hypercare digest,
+# webhook retries, and whether webhooks may target private or loopback addresses (an administrator's choice).
+GOLIVE_BASE_URL = os.environ.get("GOLIVE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+if urlparse(GOLIVE_BASE_URL).scheme not in {"http", "https"}:
+    raise ImproperlyConfigured(f"GOLIVE_BASE_URL {GOLIVE_BASE_URL!r} must be an http(s):// URL")
+GOLIVE_DIGEST_HOUR = env_int("GOLIVE_DIGEST_HOUR", 8, 0, 23)
+GOLIVE_WEBHOOK_ALLOW_PRIVATE = env_bool("GOLIVE_WEBHOOK_ALLOW_PRIVATE")
+GOLIVE_WEBHOOK_MAX_ATTEMPTS = env_int("GOLIVE_WEBHOOK_MAX_ATTEMPTS", 8, 1, 50)
+GOLIVE_WEBHOOK_RETRY_SECONDS = env_int("GOLIVE_WEBHOOK_RETRY_SECONDS", 30, 1, 3600)
+GOLIVE_WEBHOOK_TIMEOUT_SECONDS = env_int("GOLIVE_WEBHOOK_TIMEOUT_SECONDS", 10, 1, 120)
+GOLIVE_WORKER_THREADS = env_int("GOLIVE_WORKER_THREADS", 4, 1, 64)
+GOLIVE_ESCALATION_LEAD_MINUTES = env_int("GOLIVE_ESCALATION_LEAD_MINUTES", 60, 1, 7 * 24 * 60)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -150,7 +178,9 @@ INSTALLED_APPS = [
     "golive.hypercare",
     "golive.cutover",
     "golive.training",
+    "golive.debrief",
     "golive.calendars",
+    "golive.notify",
     "golive.web",
 ]
 
@@ -263,6 +293,10 @@ SPECTACULAR_SETTINGS = {
         "TestReportKindEnum": "golive.cutover.models.TestReport.Kind",
         "RunStatusEnum": "golive.uat.models.RunStatus",
         "ScenarioStateEnum": "golive.uat.models.ScenarioState",
+        "WebhookFormatEnum": "golive.notify.models.WebhookFormat",
+        "DeliveryStatusEnum": "golive.notify.models.DeliveryStatus",
+        "NotificationKindEnum": "golive.notify.models.NotificationKind",
+        "NotificationStatusEnum": "golive.notify.models.NotificationStatus",
     },
 }
 

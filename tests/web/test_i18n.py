@@ -14,12 +14,13 @@ PO_FILE = Path(settings.BASE_DIR) / "locale" / "ko" / "LC_MESSAGES" / "django.po
 
 
 def _entries(text: str) -> list[dict]:
-    """Entries of a .po file as ``{"flags", "msgid", "msgid_plural", "msgstr": [...]}`` (plain Python, no polib)."""
+    """Entries of a .po file as ``{"flags", "msgctxt", "msgid", "msgid_plural", "msgstr": [...]}`` (plain Python,
+    no polib)."""
     entries = []
     for block in text.strip().split("\n\n"):
         if all(line.startswith("#") for line in block.splitlines()):
             continue  # obsolete ("#~") entries are history, not part of the catalogue
-        entry = {"flags": set(), "msgid": None, "msgid_plural": None, "msgstr": []}
+        entry = {"flags": set(), "msgctxt": None, "msgid": None, "msgid_plural": None, "msgstr": []}
         current = None
         for line in block.splitlines():
             if line.startswith("#,"):
@@ -62,7 +63,9 @@ def test_compiled_catalogue_matches_the_source():
     with PO_FILE.with_suffix(".mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     for entry in _entries(PO_FILE.read_text(encoding="utf-8"))[1:]:
-        if entry["msgid_plural"] is None:
+        if entry["msgctxt"] is not None:
+            assert compiled.pgettext(entry["msgctxt"], entry["msgid"]) == entry["msgstr"][0], entry["msgid"]
+        elif entry["msgid_plural"] is None:
             assert compiled.gettext(entry["msgid"]) == entry["msgstr"][0], entry["msgid"]
         else:
             assert compiled.ngettext(entry["msgid"], entry["msgid_plural"], 2) == entry["msgstr"][0]

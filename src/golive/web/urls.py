@@ -10,6 +10,9 @@ app_name = "web"
 
 urlpatterns = [
     path("", lifecycle_views.portfolio, name="portfolio"),
+    # Portfolio: what needs me today, cross-project figures
+    path("today/", lifecycle_views.today, name="today"),
+    path("portfolio/figures/", lifecycle_views.portfolio_figures, name="portfolio-figures"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("projects/<str:key>/", include("golive.lifecycle.urls")),
@@ -20,4 +23,6 @@ urlpatterns = [
     path("projects/<str:key>/training/", include("golive.training.urls")),
     path("projects/<str:key>/uat/", include("golive.uat.urls")),
     path("projects/<str:key>/cutover/", include("golive.cutover.urls")),
+    path("projects/<str:key>/debrief/", include("golive.debrief.urls")),
+    path("", include("golive.notify.urls")),
 ]
