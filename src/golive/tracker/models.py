@@ -173,11 +173,10 @@ def attachment_path(instance, filename):
     return f"attachments/{instance.issue.project_id}/{instance.issue_id}/{filename}"
 
 
-class Attachment(models.Model):
-    """A file attached to an issue; served only to members of the project."""
+class StoredFile(models.Model):
+    """What every stored upload keeps beside its file (checked by ``services.checked_upload``): the safe name,
+    the content type served back, the size, who uploaded it and when."""
 
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, max_length=300)
     name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
@@ -185,10 +184,18 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField()
 
     class Meta:
+        abstract = True
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class Attachment(StoredFile):
+    """A file attached to an issue; served only to members of the project."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
 
 
 class SlaPolicy(models.Model):

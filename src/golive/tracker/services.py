@@ -428,9 +428,9 @@ def max_attachment_bytes() -> int:
     return int(getattr(settings, "GOLIVE_MAX_ATTACHMENT_MB", 10)) * 1024 * 1024
 
 
-@transaction.atomic
-def attachment_add(*, actor, issue: Issue, upload) -> Attachment:
-    """Attach a file: size-limited and type-checked by extension and content."""
+def checked_upload(upload) -> tuple[str, str]:
+    """The safe file name and content type of an upload: size-limited and type-checked by extension and leading
+    bytes; a 400 naming ``file`` otherwise. Every stored upload (attachments, evidence, materials) passes here."""
     name = PurePath(upload.name or "file").name[:200]
     suffix = PurePath(name).suffix.lower()
     content_type = ALLOWED_ATTACHMENT_TYPES.get(suffix)
@@ -449,6 +449,13 @@ def attachment_add(*, actor, issue: Issue, upload) -> Attachment:
         )
     if content_type.startswith("text/") and b"\x00" in head:
         raise ValidationError({"file": _("A text file cannot contain binary data.")})
+    return name, content_type
+
+
+@transaction.atomic
+def attachment_add(*, actor, issue: Issue, upload) -> Attachment:
+    """Attach a file: size-limited and type-checked by extension and content."""
+    name, content_type = checked_upload(upload)
     attachment = Attachment(
         issue=issue,
         name=name,

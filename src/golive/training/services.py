@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from golive.accounts.models import Membership, User
 from golive.audit.services import audit_record, diff
 from golive.lifecycle.models import Project
-from golive.tracker.services import ALLOWED_ATTACHMENT_TYPES, MAGIC, max_attachment_bytes
+from golive.tracker.services import checked_upload
 from golive.training.models import Attendance, AttendanceStatus, Material, TrainingSession
 
 
@@ -166,30 +165,6 @@ def attendance_record(*, actor, session: TrainingSession, attendee: str, status:
     return row, created
 
 
-def _checked_upload(upload) -> tuple[str, str]:
-    """The safe file name and content type of an upload, checked like issue attachments (size, extension,
-    leading bytes); raises a 400 naming ``file`` otherwise."""
-    name = PurePath(upload.name or "file").name[:200]
-    suffix = PurePath(name).suffix.lower()
-    content_type = ALLOWED_ATTACHMENT_TYPES.get(suffix)
-    if content_type is None:
-        raise ValidationError({"file": _("Files of type %(type)s are not accepted.") % {"type": suffix or "?"}})
-    if upload.size > max_attachment_bytes():
-        raise ValidationError(
-            {"file": _("The file is larger than %(mb)s MB.") % {"mb": max_attachment_bytes() // (1024 * 1024)}}
-        )
-    head = upload.read(16)
-    upload.seek(0)
-    signatures = MAGIC.get(content_type)
-    if signatures and not any(head.startswith(sig) for sig in signatures):
-        raise ValidationError(
-            {"file": _("The file's content does not match its %(type)s extension.") % {"type": suffix}}
-        )
-    if content_type.startswith("text/") and b"\x00" in head:
-        raise ValidationError({"file": _("A text file cannot contain binary data.")})
-    return name, content_type
-
-
 @transaction.atomic
 def material_add(
     *,
@@ -216,7 +191,7 @@ def material_add(
     )
     material.full_clean(exclude=["file"])
     if upload is not None:
-        material.file_name, material.content_type = _checked_upload(upload)
+        material.file_name, material.content_type = checked_upload(upload)
         material.size = upload.size
         material.file.save(material.file_name, upload, save=False)
     try:

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from golive.engagement.models import validate_ref
+from golive.tracker.models import StoredFile
 
 # Refs that would collide with the fixed routes under ``uat/scenarios/``.
 RESERVED_REFS = frozenset({"import", "template", "export"})
@@ -151,19 +152,8 @@ def evidence_path(instance, filename):
     return f"uat/{instance.run.project_id}/{instance.run_id}/{filename}"
 
 
-class RunEvidence(models.Model):
+class RunEvidence(StoredFile):
     """A file proving a run's result (a screenshot, an export, a log); served only to project members."""
 
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(upload_to=evidence_path, max_length=300)
-    name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.name

@@ -26,7 +26,7 @@ from golive.lifecycle.models import Project
 from golive.lifecycle.services import project_lock
 from golive.tracker import services as tracker_services
 from golive.tracker.models import Issue
-from golive.tracker.services import ALLOWED_ATTACHMENT_TYPES, MAGIC, max_attachment_bytes
+from golive.tracker.services import checked_upload
 from golive.uat import imports
 from golive.uat.imports import ImportRejected, error
 from golive.uat.models import (
@@ -566,35 +566,11 @@ def run_defect_create(
 # Evidence
 
 
-def _checked_upload(upload) -> tuple[str, str]:
-    """The safe file name and content type of an upload, checked like issue attachments (size, extension,
-    leading bytes); a 400 naming ``file`` otherwise."""
-    name = PurePath(upload.name or "file").name[:200]
-    suffix = PurePath(name).suffix.lower()
-    content_type = ALLOWED_ATTACHMENT_TYPES.get(suffix)
-    if content_type is None:
-        raise ValidationError({"file": _("Files of type %(type)s are not accepted.") % {"type": suffix or "?"}})
-    if upload.size > max_attachment_bytes():
-        raise ValidationError(
-            {"file": _("The file is larger than %(mb)s MB.") % {"mb": max_attachment_bytes() // (1024 * 1024)}}
-        )
-    head = upload.read(16)
-    upload.seek(0)
-    signatures = MAGIC.get(content_type)
-    if signatures and not any(head.startswith(sig) for sig in signatures):
-        raise ValidationError(
-            {"file": _("The file's content does not match its %(type)s extension.") % {"type": suffix}}
-        )
-    if content_type.startswith("text/") and b"\x00" in head:
-        raise ValidationError({"file": _("A text file cannot contain binary data.")})
-    return name, content_type
-
-
 @transaction.atomic
 def evidence_add(*, actor, run: Run, upload) -> RunEvidence:
     """Attach a file proving a run's result (a screenshot, an export): size-limited and type-checked like
     issue attachments, stored under the data directory's uploads."""
-    name, content_type = _checked_upload(upload)
+    name, content_type = checked_upload(upload)
     evidence = RunEvidence(
         run=run,
         name=name,
