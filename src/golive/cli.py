@@ -186,6 +186,31 @@ def cmd_token(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    from golive.backup import BackupError, backup
+
+    try:
+        manifest = backup(args.file)
+    except (BackupError, OSError) as exc:
+        raise CliError(f"backup failed: {exc}") from None
+    sys.stdout.write(f"Backup written to {args.file} ({manifest['engine']}, {manifest['files']} stored files).\n")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from golive.backup import BackupError, restore
+
+    try:
+        manifest = restore(args.file)
+    except BackupError as exc:
+        raise CliError(f"restore refused: {exc}") from None
+    sys.stdout.write(
+        f"Restored {args.file} (made {manifest['created_at']} on {manifest['engine']}, "
+        f"{manifest['files']} stored files).\n"
+    )
+    return 0
+
+
 def cmd_report(args) -> int:
     from django.conf import settings
 
@@ -272,6 +297,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--language", choices=["en", "ko"], help="language of md, html and pdf (default en)")
     report.set_defaults(func=cmd_report)
+
+    backup = sub.add_parser("backup", help="write a logical backup of the database and stored files")
+    backup.add_argument("file", metavar="FILE")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="restore a backup into an empty database")
+    restore.add_argument("file", metavar="FILE")
+    restore.set_defaults(func=cmd_restore)
 
     token = sub.add_parser("token", help="print a user's API token (created if missing)")
     token.add_argument("username")
