@@ -35,7 +35,7 @@ from golive.cutover.models import (
     TestReport,
     Vote,
 )
-from golive.engagement.models import Meeting
+from golive.engagement import selectors as engagement_selectors
 from golive.hypercare import selectors as hypercare_selectors
 from golive.hypercare.api import HypercareSerializer
 from golive.lifecycle.api import GateSerializer
@@ -554,9 +554,10 @@ class GoNoGoDecideView(ProjectScopedView):
         meeting_id = values.pop("meeting")
         meeting = None
         if meeting_id is not None:
-            meeting = Meeting.objects.filter(project=self.project, pk=meeting_id).first()
-            if meeting is None:
-                raise ValidationError({"meeting": ["No such meeting in this project."]})
+            try:
+                meeting = engagement_selectors.meeting_get(project=self.project, meeting_id=meeting_id)
+            except Http404:
+                raise ValidationError({"meeting": ["No such meeting in this project."]}) from None
         services.go_no_go_decide(actor=request.user, project=self.project, meeting=meeting, **values)
         return _go_no_go_response(self.project, status.HTTP_201_CREATED)
 

@@ -500,11 +500,11 @@ class IssueExportView(ProjectScopedView):
     def get(self, request, key):
         from django.http import StreamingHttpResponse
 
-        from golive.tracker.models import Issue
+        from golive.tracker.selectors import issue_list
 
         if request.query_params.get("format", "csv") != "csv":
             raise serializers.ValidationError({"format": [_("Only csv is available.")]})
-        issues = Issue.objects.filter(project=self.project).select_related("reporter", "assignee").order_by("number")
+        issues = issue_list(project=self.project, filters={"sort": "number"})
         response = StreamingHttpResponse(
             export_rows(issues.iterator(chunk_size=500), zoneinfo.ZoneInfo(self.project.timezone)),
             content_type="text/csv; charset=utf-8",
