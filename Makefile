@@ -41,10 +41,10 @@ help: ## list the targets
 # The virtualenv is (re)installed when pyproject.toml changes; the stamp file records the last install.
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,production]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,production,s3]"
 	@touch $@
 
-venv .venv: $(STAMP) ## create .venv and install GoLive with the dev and production extras
+venv .venv: $(STAMP) ## create .venv and install GoLive with the dev, production and s3 extras
 
 run: $(STAMP) ## migrate, load the demo data and serve on http://127.0.0.1:8000 (HOST=, PORT= to change)
 	$(GOLIVE) serve --host $(HOST) --port $(PORT)
