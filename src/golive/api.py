@@ -114,10 +114,12 @@ class ProjectScopedView(APIView):
     """
 
     roles: dict[str, frozenset[str]] = {"GET": ANY_MEMBER}
+    # Relations of the project the view reads, loaded with it (see lifecycle.selectors.project_get_for_user).
+    project_related: tuple[str, ...] = ()
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.project = project_get_for_user(request.user, kwargs["key"])
+        self.project = project_get_for_user(request.user, kwargs["key"], related=self.project_related)
         self.roles_held = roles_for(request.user, self.project)
         allowed = self.roles.get(
             request.method, self.roles.get("GET") if request.method in ("HEAD", "OPTIONS") else frozenset()

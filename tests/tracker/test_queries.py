@@ -50,3 +50,40 @@ def test_issue_detail_comments_and_timeline(world, api, django_assert_max_num_qu
     client = _client(api, world.customer_lead)
     with django_assert_max_num_queries(TIMELINE):
         assert client.get(base + "timeline/", {"page_size": 1000}).status_code == 200
+
+
+# The intake is the hottest write of a go-live spike: the project with the caller's role (1), the issue number (1),
+# the issue, its "created" event and its audit row (3), inside a savepoint (2 in the test's transaction).
+INTAKE = 7
+
+
+@pytest.mark.parametrize("existing", [1, 60])
+def test_issue_intake_costs_a_fixed_number_of_queries(world, api, django_assert_num_queries, existing):
+    for n in range(existing):
+        report(world, title=f"Issue {n}")
+    # As token authentication loads it: the user with the organization (tenancy reads it).
+    client = api(User.objects.select_related("organization").get(pk=world.customer_member.pk))
+    with django_assert_num_queries(INTAKE):
+        response = client.post(
+            "/api/v1/projects/ACME/issues/", {"title": "Checkout fails", "severity": "P3"}, format="json"
+        )
+    assert response.status_code == 201 and response.json()["number"] == existing + 1
+
+
+def test_the_event_of_a_quiet_issue_costs_two_reads_and_writes_nothing(world, django_assert_num_queries):
+    """A P3 issue in a project without webhooks triggers no delivery and no e-mail: the dispatch finds that out
+    with two reads (webhooks, the issue's severity) instead of loading the project and opening a transaction."""
+    from golive.notify.models import Delivery, Notification
+    from golive.notify.services import event_dispatch
+
+    issue = report(world, severity="P3")
+    with django_assert_num_queries(2):
+        result = event_dispatch(
+            event="issue.created",
+            project_id=world.project.pk,
+            occurred_at="2026-11-27T00:00:00+00:00",
+            actor_id=world.customer_member.pk,
+            ids={"issue": issue.pk},
+        )
+    assert result == {"deliveries": 0, "emails": 0}
+    assert not Delivery.objects.exists() and not Notification.objects.exists()

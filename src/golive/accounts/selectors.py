@@ -22,6 +22,18 @@ def roles_for(user, project) -> frozenset[str]:
     return cache[project.pk]
 
 
+def roles_remember(user, project, role: str | None) -> None:
+    """Record the caller's membership role (``None``: no membership) read along with the project, so that
+    ``roles_for`` answers without a query of its own."""
+    cache = getattr(user, "_golive_roles", None)
+    if cache is None:
+        cache = user._golive_roles = {}
+    roles = {role} if role else set()
+    if user.is_admin:
+        roles.add("admin")
+    cache[project.pk] = frozenset(roles)
+
+
 def organization_list_for_user(user) -> QuerySet[Organization]:
     """Administrators and vendor staff see every organization; customer users see their own."""
     qs = Organization.objects.all()

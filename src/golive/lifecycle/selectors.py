@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from golive.accounts.models import Organization
+from golive.accounts.models import Membership, Organization
+from golive.accounts.selectors import roles_remember
 from golive.lifecycle.gates import GateEvaluation, evaluate_gate, evaluate_gates
 from golive.lifecycle.models import LifecycleTemplate, Phase, PhaseStatus, Project, SignOff
 
@@ -37,17 +38,27 @@ def project_list_with_phases(user) -> QuerySet[Project]:
     )
 
 
-def project_get_for_user(user, key: str, *, queryset: QuerySet[Project] | None = None) -> Project:
-    """One visible project by key; a missing and a forbidden project are the same 404."""
-    qs = (
-        queryset
-        if queryset is not None
-        else project_list_for_user(user).select_related("customer", "template", "current_phase")
-    )
+def project_get_for_user(
+    user, key: str, *, queryset: QuerySet[Project] | None = None, related: tuple[str, ...] = ()
+) -> Project:
+    """One visible project by key; a missing and a forbidden project are the same 404.
+
+    The caller's membership role comes in the same query (``accounts.selectors.roles_for`` then needs none);
+    ``related`` adds relations the caller is about to read (``("sla_policy",)`` for the issue intake)."""
+    if queryset is not None:
+        qs = queryset
+    else:
+        qs = project_list_for_user(user).select_related("customer", "template", "current_phase", *related)
+        if user.is_authenticated:
+            role = Membership.objects.filter(project=OuterRef("pk"), user=user).values("role")[:1]
+            qs = qs.annotate(caller_role=Subquery(role))
     try:
-        return qs.get(key=key)
+        project = qs.get(key=key)
     except Project.DoesNotExist:
         raise Http404("No such project.") from None
+    if hasattr(project, "caller_role"):
+        roles_remember(user, project, project.caller_role)
+    return project
 
 
 def phase_list(*, project) -> QuerySet[Phase]:

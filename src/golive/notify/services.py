@@ -280,11 +280,18 @@ def _notify(*, kind: str, project: Project | None, recipients, context: dict) ->
 def event_dispatch(*, event: str, project_id: int, occurred_at: str, actor_id: int | None, ids: dict) -> dict:
     """Fan a domain event out: one delivery per active webhook of the project subscribed to it, and the e-mails
     it triggers (a new P1 or P2 issue: the project's consultants). Returns ``{deliveries, emails}`` counts."""
+    # Most events of a spike (P3 and P4 issues of a project without webhooks) trigger nothing: find that out with
+    # one query, and load the project and open a transaction only when there is something to write.
+    webhooks = [w for w in Webhook.objects.filter(project_id=project_id, active=True) if event in w.events]
+    issue = None
+    if event == "issue.created":
+        issue = Issue.objects.filter(pk=ids.get("issue")).only("pk", "severity").first()
+    if not webhooks and (issue is None or issue.severity not in ("P1", "P2")):
+        return {"deliveries": 0, "emails": 0}
     try:
         project = Project.objects.get(pk=project_id)
     except Project.DoesNotExist:
         return {"deliveries": 0, "emails": 0}
-    webhooks = [w for w in Webhook.objects.filter(project=project, active=True) if event in w.events]
     now = timezone.now()
     with transaction.atomic():
         deliveries = []
@@ -296,18 +303,14 @@ def event_dispatch(*, event: str, project_id: int, occurred_at: str, actor_id: i
             for delivery in deliveries:
                 tasks.enqueue_on_commit(DELIVER, delivery_id=delivery.pk)
         emails = []
-        if event == "issue.created":
-            issue = Issue.objects.filter(pk=ids.get("issue")).only("pk", "severity").first()
-            if issue is not None and issue.severity in ("P1", "P2"):
-                consultants = [
-                    u for u in _members(project, (Role.CONSULTANT_LEAD, Role.CONSULTANT)) if u.pk != actor_id
-                ]
-                emails = _notify(
-                    kind=NotificationKind.ISSUE_NEW,
-                    project=project,
-                    recipients=consultants,
-                    context={"issue": issue.pk},
-                )
+        if issue is not None and issue.severity in ("P1", "P2"):
+            consultants = [u for u in _members(project, (Role.CONSULTANT_LEAD, Role.CONSULTANT)) if u.pk != actor_id]
+            emails = _notify(
+                kind=NotificationKind.ISSUE_NEW,
+                project=project,
+                recipients=consultants,
+                context={"issue": issue.pk},
+            )
     return {"deliveries": len(deliveries), "emails": len(emails)}
 
 

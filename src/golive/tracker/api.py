@@ -109,6 +109,7 @@ class IssueListView(ProjectScopedView):
     """The project's issues; any member reports one (customer members included)."""
 
     roles = {"GET": ANY_MEMBER, "POST": ANY_MEMBER}
+    project_related = ("sla_policy",)  # the intake computes the SLA dues
 
     @extend_schema(
         parameters=[PROJECT_KEY_PARAMETER, *LIST_PARAMETERS], responses={200: IssueOutputSerializer(many=True)}

@@ -40,8 +40,13 @@ from golive.tracker.models import (
 
 
 def policy_for(project: Project) -> dict:
-    """The project's SLA policy, or the default one of CONTRACT.md."""
-    row = SlaPolicy.objects.filter(project=project).first()
+    """The project's SLA policy, or the default one of CONTRACT.md (no query when the project was loaded with
+    ``select_related("sla_policy")``)."""
+    relation = Project.sla_policy.related
+    if relation.is_cached(project):
+        row = relation.get_cached_value(project)
+    else:
+        row = SlaPolicy.objects.filter(project=project).first()
     return row.policy if row else businesstime.DEFAULT_POLICY
 
 
@@ -171,7 +176,10 @@ def issue_create(
         phase=project.current_phase,
         reported_at=reported_at or now,
     )
-    issue.full_clean(exclude=["number"], validate_constraints=False)
+    # The related rows are loaded objects the caller already checked: validating them again would cost a query
+    # each on the hottest write path (a go-live spike is mostly issue creations).
+    related = ["project", "reporter", "assignee", "phase"]
+    issue.full_clean(exclude=["number", *related], validate_unique=False, validate_constraints=False)
     _refresh_dues(issue)
     issue.number = _next_number(project)
     issue.save()
