@@ -23,6 +23,8 @@ REDIS_URL ?= redis://127.0.0.1:6379/15
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/golive
 # The desk benchmark creates and drops this database (its name must contain "bench").
 BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/golive_bench
+# The production-profile benchmarks send background work to this Redis database (flushed by no one: tasks only).
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/13
 LINT_PATHS := src tests bench
 
 # Tests never touch the user's data directory: each suite gets a throwaway one, and neither a
@@ -32,7 +34,7 @@ TEST_ENV = GOLIVE_DATA_DIR=$(VAR)/$(1) DATABASE_URL= GOLIVE_BROKER_URL= GOLIVE_B
 # Commands that only inspect the code (schema, migrations, messages) also run against a scratch data dir.
 TOOL_ENV = GOLIVE_DATA_DIR=$(VAR)/tools DATABASE_URL= GOLIVE_BROKER_URL= GOLIVE_BENCH_VIEWS= GOLIVE_DEBUG=0
 
-.PHONY: help venv .venv run test test-postgres test-browser test-poppler lint format schema schema-check messages-check \
+.PHONY: help venv .venv run run-stack test test-postgres test-browser test-poppler lint format schema schema-check messages-check \
 	migrations-check messages bench clean distclean
 
 help: ## list the targets
@@ -48,6 +50,13 @@ venv .venv: $(STAMP) ## create .venv and install GoLive with the dev, production
 
 run: $(STAMP) ## migrate, load the demo data and serve on http://127.0.0.1:8000 (HOST=, PORT= to change)
 	$(GOLIVE) serve --host $(HOST) --port $(PORT)
+
+STACK_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/golive_stack
+STACK_REDIS_URL ?= redis://127.0.0.1:6379/1
+
+run-stack: $(STAMP) ## the production profile on this machine: gunicorn + Celery worker/beat on PostgreSQL and Redis (docs/deploy.md)
+	GOLIVE_DATA_DIR=$${GOLIVE_DATA_DIR:-$(VAR)/stack} DATABASE_URL=$(STACK_POSTGRES_URL) GOLIVE_BROKER_URL=$(STACK_REDIS_URL) \
+	  GOLIVE_BIND=$(HOST):$(PORT) GOLIVE_LOG_FORMAT=$${GOLIVE_LOG_FORMAT:-json} $(BIN)/python -m golive.stack $(STACK_ARGS)
 
 test: $(STAMP) ## run the test suite on the embedded SQLite database (no other service needed)
 	rm -rf $(VAR)/test && mkdir -p $(VAR)/test
@@ -102,7 +111,7 @@ messages-check: $(STAMP) ## fail when a translatable string is missing from the 
 
 bench: $(STAMP) ## run the benchmarks and write docs/performance.md (the desk and UAT parts need PostgreSQL at BENCH_POSTGRES_URL)
 	$(BIN)/python bench/bench_foundation.py --output docs/performance.md
-	$(BIN)/python bench/bench_desk.py --database-url $(BENCH_POSTGRES_URL) --output docs/performance.md
+	$(BIN)/python bench/bench_desk.py --database-url $(BENCH_POSTGRES_URL) --broker-url $(BENCH_REDIS_URL) --output docs/performance.md
 	$(BIN)/python bench/bench_junit.py --output docs/performance.md
 	$(BIN)/python bench/bench_uat.py --database-url $(BENCH_POSTGRES_URL) --output docs/performance.md
 	$(BIN)/python bench/bench_portfolio.py --output docs/performance.md

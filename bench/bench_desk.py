@@ -3,8 +3,9 @@ measured in the same run.
 
 1. Intake: ``POST /api/v1/projects/{KEY}/issues/`` as a customer member, against ``POST /bench/bare-insert`` (a
    bare Django view that parses the JSON body and inserts one row with raw SQL in a transaction), on PostgreSQL
-   under gunicorn (2 sync workers) and on SQLite under ``golive serve`` (waitress). Afterwards the issue
-   numbers must be exactly 1..N.
+   under the production profile (gunicorn with ``golive.gunicorn_conf``: 2 threaded workers, background work sent
+   to Redis and consumed by a ``golive worker`` on the same machine) and on SQLite under ``golive serve``
+   (waitress). Afterwards the issue numbers must be exactly 1..N.
 2. ``compute_dues`` for 10,000 unsaved issues under the default policy (business clocks, US holidays) against
    the same issues under an all-24x7 policy (in-process).
 3. ``GET /api/v1/projects/{KEY}/hypercare/`` with 100 and 10,000 issues in a 14-day window against
@@ -60,6 +61,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--in-process-posts", type=int, default=100, help="POSTs per path timed in-process (default 100)"
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument(
+        "--broker-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
+        help="Redis for the production profile's background work (default redis://127.0.0.1:6379/13; '' for none)",
+    )
     parser.add_argument("--dues", type=int, default=10_000, help="issues for compute_dues (default 10000)")
     parser.add_argument("--hypercare-issues", type=int, default=10_000, help="issues in the window (default 10000)")
     parser.add_argument("--sweep-issues", type=int, default=100_000, help="open issues to sweep (default 100000)")
@@ -515,7 +521,7 @@ def measure_sweep(world: harness.World, args) -> dict:
 
 def run_part(args) -> dict:
     postgres = args.part == "postgres"
-    server = "gunicorn" if postgres else "waitress"
+    server = "production" if postgres else "waitress"
     started = time.perf_counter()
     result: dict = {"part": args.part}
     with harness.Instance(database_url=args.database_url if postgres else None, keep=args.keep) as instance:
@@ -523,10 +529,17 @@ def run_part(args) -> dict:
         say(f"[{args.part}] data dir {instance.data_dir}; database {result['database']}")
         world = harness.seed_world()
         create_bare_table()
-        instance.start_server(server=server, workers=args.workers)
-        result["server"] = (
-            f"gunicorn, {args.workers} sync workers" if postgres else "golive serve (waitress, 8 threads)"
-        )
+        instance.start_server(server=server, workers=args.workers, broker_url=args.broker_url or None)
+        if postgres:
+            from golive import gunicorn_conf
+
+            background = "Celery worker on Redis" if args.broker_url else "background work inline"
+            result["server"] = (
+                f"gunicorn (golive.gunicorn_conf), {args.workers} workers x {gunicorn_conf.threads} threads; "
+                f"{background}"
+            )
+        else:
+            result["server"] = "golive serve (waitress, 8 threads)"
         say(f"[{args.part}] {result['server']} up on port {instance.port}")
 
         say(f"[{args.part}] 1. intake")

@@ -225,6 +225,7 @@ class Instance:
         self.keep = keep
         self.data_dir = Path(tempfile.mkdtemp(prefix="golive-bench-"))
         self.server: subprocess.Popen | None = None
+        self.worker: subprocess.Popen | None = None
         self.port: int | None = None
         self.server_log = self.data_dir / "server.log"
         self._pg_name: str | None = None
@@ -297,15 +298,36 @@ class Instance:
 
     # -- the server --------------------------------------------------------------------------------------------
 
-    def start_server(self, *, timeout: float = 60, server: str = "waitress", workers: int = 2) -> int:
+    def start_server(
+        self, *, timeout: float = 60, server: str = "waitress", workers: int = 2, broker_url: str | None = None
+    ) -> int:
         """The server on a free port; returns once ``/healthz`` answers 200.
 
         ``server="waitress"``: ``golive serve --no-demo`` (migrates, then waitress). ``server="gunicorn"``:
         ``gunicorn golive.wsgi:application -w WORKERS`` (sync workers) from this virtualenv, on the database
-        this process has already migrated.
+        this process has already migrated. ``server="production"``: the production profile of docs/deploy.md,
+        ``gunicorn -c python:golive.gunicorn_conf`` (threaded workers) with WORKERS workers; with ``broker_url``
+        the server sends background work to that broker and ``golive worker`` (one Celery process, beat
+        embedded) consumes it beside the server, on the same machine.
         """
         self.port = free_port()
-        if server == "gunicorn":
+        extra_env: dict[str, str] = {}
+        if server == "production":
+            command = [*gunicorn_command(), "-c", "python:golive.gunicorn_conf", "golive.wsgi:application"]
+            extra_env = {"GOLIVE_BIND": f"127.0.0.1:{self.port}", "GOLIVE_WEB_WORKERS": str(workers)}
+            if broker_url:
+                extra_env["GOLIVE_BROKER_URL"] = broker_url
+                worker_env = {**os.environ, **self.environment(), "GOLIVE_BROKER_URL": broker_url}
+                worker_log = (self.data_dir / "worker.log").open("ab")
+                self.worker = subprocess.Popen(
+                    [*golive_command(), "worker", "--concurrency", "1", "--loglevel", "WARNING"],
+                    env=worker_env,
+                    stdout=worker_log,
+                    stderr=subprocess.STDOUT,
+                    cwd=self.data_dir,
+                )
+                worker_log.close()
+        elif server == "gunicorn":
             command = [
                 *gunicorn_command(),
                 "golive.wsgi:application",
@@ -321,7 +343,7 @@ class Instance:
         else:
             raise ValueError(f"unknown server {server!r} (waitress or gunicorn)")
         self.server_name = server
-        env = {**os.environ, **self.environment()}
+        env = {**os.environ, **self.environment(), **extra_env}
         log = self.server_log.open("ab")
         self.server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=self.data_dir)
         log.close()
@@ -343,6 +365,14 @@ class Instance:
         raise SystemExit(f"the server did not come up ({' '.join(command)}):\n{output}")
 
     def stop_server(self) -> None:
+        worker, self.worker = self.worker, None
+        if worker is not None and worker.poll() is None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
         if self.server is None:
             return
         if self.server.poll() is None:

@@ -7,7 +7,8 @@ A backup is a ZIP file that any database engine can restore:
 * ``data.xml``: every row, in Django's XML serialization (primary keys kept, so ids in URLs and API answers stay
   the same; foreign keys to permissions by natural key, so they resolve on a fresh database). XML rather than
   Django's JSON, whose encoder cuts instants to milliseconds: a restore must give back the same microseconds;
-* ``files/...``: every stored upload (issue attachments, UAT evidence, training materials) under its path.
+* ``files/...``: every stored upload (issue attachments, UAT evidence, training materials) under its stored
+  name, read from and restored to the configured file storage (local directory or S3-compatible bucket).
 
 Restoring needs an empty database: it applies the migrations, loads the rows in one transaction (Django resets
 PostgreSQL's sequences after loading) and puts the files back.
@@ -24,9 +25,11 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
 
 import django
-from django.conf import settings
+from django.apps import apps
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, models
 from django.db.migrations.recorder import MigrationRecorder
 
 FORMAT = "golive-backup"
@@ -54,15 +57,23 @@ def _latest_migrations() -> dict[str, str]:
     return latest
 
 
-def _media_root() -> Path:
-    return Path(settings.MEDIA_ROOT)
+def _stored_names() -> list[str]:
+    """The names of every stored upload, read from the rows' file fields: the same whichever storage holds the
+    files (a local or shared directory, or an S3-compatible bucket)."""
+    names: set[str] = set()
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, models.FileField):
+                names.update(
+                    model._default_manager.exclude(**{field.name: ""}).values_list(field.name, flat=True).distinct()
+                )
+    return sorted(name for name in names if name)
 
 
 def backup(path: str | Path) -> dict:
     """Write a backup of the whole database and the stored files to ``path``; returns its manifest."""
     target = Path(path)
-    media = _media_root()
-    files = sorted(p for p in media.rglob("*") if p.is_file()) if media.exists() else []
+    files = _stored_names()
     manifest = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
@@ -87,8 +98,13 @@ def backup(path: str | Path) -> dict:
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("manifest.json", json.dumps(manifest, indent=2))
             archive.write(data, "data.xml")
-            for file in files:
-                archive.write(file, str(PurePosixPath("files") / file.relative_to(media).as_posix()))
+            for name in files:
+                try:
+                    source = default_storage.open(name, "rb")
+                except FileNotFoundError:
+                    raise BackupError(f"a stored file is missing from the file storage: {name}") from None
+                with source, archive.open(str(PurePosixPath("files") / name), "w", force_zip64=True) as out:
+                    shutil.copyfileobj(source, out, 1024 * 1024)
         partial.replace(target)  # a backup file is complete or absent, never half-written
     return manifest
 
@@ -137,16 +153,18 @@ def restore(path: str | Path) -> dict:
         data = Path(tmp) / "data.xml"
         data.write_bytes(rows)
         call_command("loaddata", str(data), verbosity=0)
-        media = _media_root()
         for member in archive.infolist():
             name = PurePosixPath(member.filename)
             if member.is_dir() or name.parts[:1] != ("files",):
                 continue
-            relative = Path(*name.parts[1:])
+            relative = PurePosixPath(*name.parts[1:])
             if relative.is_absolute() or ".." in relative.parts:
                 raise BackupError(f"unsafe path in backup: {member.filename}")
-            destination = media / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            with archive.open(member) as stream, destination.open("wb") as out:
-                shutil.copyfileobj(stream, out)
+            stored_name = relative.as_posix()
+            if default_storage.exists(stored_name):  # a leftover of an earlier attempt: the backup's copy wins
+                default_storage.delete(stored_name)
+            with archive.open(member) as stream:
+                saved = default_storage.save(stored_name, File(stream, name=stored_name))
+            if saved != stored_name:
+                raise BackupError(f"the file storage renamed {stored_name} to {saved}")
     return manifest

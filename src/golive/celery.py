@@ -65,6 +65,18 @@ def app_for_settings() -> Celery:
     return app
 
 
+def broker_ping(*, timeout: float = 1.0) -> None:
+    """Raise unless the broker accepts a connection (and, for Redis, answers PING) within ``timeout`` seconds."""
+    connection = app_for_settings().connection_for_write()
+    try:
+        connection.ensure_connection(max_retries=1, timeout=timeout, interval_start=0, interval_step=0)
+        client = getattr(connection.default_channel, "client", None)
+        if client is not None and hasattr(client, "ping"):
+            client.ping()
+    finally:
+        connection.release()
+
+
 @app.task(name="golive.sweep")
 def sweep_task(as_of: str | None = None) -> dict:
     """The periodic sweep (``golive.jobs.sweep``); returns what it flagged and sent."""

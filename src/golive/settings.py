@@ -233,11 +233,61 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
-WHITENOISE_USE_FINDERS = True
-MEDIA_ROOT = DATA_DIR / "uploads"
+STATIC_ROOT = Path(os.environ.get("GOLIVE_STATIC_DIR") or DATA_DIR / "static").resolve()
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Production serves the files `golive manage collectstatic` wrote, compressed and with hashed names that browsers
+# may cache for ever; the embedded mode serves them straight from the apps, with no collect step.
+GOLIVE_STATIC_MANIFEST = env_bool("GOLIVE_STATIC_MANIFEST")
+WHITENOISE_USE_FINDERS = not GOLIVE_STATIC_MANIFEST
+MEDIA_ROOT = Path(os.environ.get("GOLIVE_MEDIA_DIR") or DATA_DIR / "uploads").resolve()
 MEDIA_URL = "/media/"
+
+
+def _file_storage(url: str | None) -> dict:
+    """Where uploads live: the local (possibly shared) ``MEDIA_ROOT``, or an S3-compatible bucket given as
+    ``s3://BUCKET[/PREFIX]?endpoint_url=https://...&region=...`` (credentials from the usual AWS_* variables)."""
+    if not url:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    parsed = urlparse(url)
+    if parsed.scheme != "s3" or not parsed.hostname:
+        raise ImproperlyConfigured(f"GOLIVE_STORAGE_URL {url!r} must look like s3://bucket/prefix")
+    try:
+        import storages  # noqa: F401
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            "GOLIVE_STORAGE_URL points at S3 but django-storages is missing: pip install 'golive[s3]'"
+        ) from exc
+    query = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
+    unknown = set(query) - {"endpoint_url", "region", "addressing_style"}
+    if unknown:
+        raise ImproperlyConfigured(f"GOLIVE_STORAGE_URL has unknown options: {', '.join(sorted(unknown))}")
+    options = {
+        "bucket_name": parsed.hostname,
+        "location": parsed.path.strip("/"),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    if "endpoint_url" in query:
+        options["endpoint_url"] = query["endpoint_url"]
+    if "region" in query:
+        options["region_name"] = query["region"]
+    if "addressing_style" in query:
+        options["addressing_style"] = query["addressing_style"]
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+GOLIVE_STORAGE_URL = os.environ.get("GOLIVE_STORAGE_URL") or None
+STORAGES = {
+    "default": _file_storage(GOLIVE_STORAGE_URL),
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if GOLIVE_STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+if not GOLIVE_STORAGE_URL:
+    MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("GOLIVE_SECURE_COOKIES")
@@ -300,12 +350,23 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+GOLIVE_LOG_FORMAT = os.environ.get("GOLIVE_LOG_FORMAT", "plain").strip().lower() or "plain"
+if GOLIVE_LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"GOLIVE_LOG_FORMAT must be plain or json, not {GOLIVE_LOG_FORMAT!r}")
+GOLIVE_LOG_LEVEL = os.environ.get("GOLIVE_LOG_LEVEL", "INFO").strip().upper() or "INFO"
+if GOLIVE_LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(f"GOLIVE_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {GOLIVE_LOG_LEVEL!r}")
+# Structured logs (GOLIVE_LOG_FORMAT=json): one JSON object per line on stderr, for a log shipper to index; the
+# web server's access lines (gunicorn, see golive.gunicorn_conf) go through the same formatter.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("GOLIVE_LOG_LEVEL", "INFO")},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "golive.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": GOLIVE_LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": GOLIVE_LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
