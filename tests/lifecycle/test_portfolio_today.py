@@ -208,3 +208,57 @@ def test_overdue_items_come_first_and_counts_cover_all_pages(world, api):
     assert body["results"][0]["kind"] == "sla_breach"
     assert body["counts"]["sla_breach"] == 1 and body["counts"]["sla_near_breach"] == 1
     assert body["counts"]["gate_due"] == 1
+
+
+class TestPagesOfManyItems:
+    """A lead with many breached issues gets the page asked for: the SLA items are counted in the database and only
+    the items up to that page are built, in the same order as the whole list."""
+
+    @pytest.fixture
+    def crowded(self, world):
+        # Issues reported at different times (different due instants, some breached, some due soon), plus a
+        # retro action of the lead's, so that the merged order interleaves kinds.
+        for n in range(45):
+            build.report(world.project, actor=world.lead, days_ago=(n % 9) * 0.7 + 0.01 * n, severity=f"P{n % 4 + 1}")
+        return world
+
+    def test_every_page_is_the_matching_slice_of_the_whole_list(self, crowded, api):
+        whole = _items(api, crowded.lead)
+        assert len(whole) > 30
+        pages = []
+        page = 1
+        while True:
+            response = api(crowded.lead).get(URL, {"page_size": 7, "page": page})
+            assert response.status_code == 200
+            body = response.json()
+            assert body["count"] == len(whole)
+            pages += body["results"]
+            if body["next"] is None:
+                break
+            page += 1
+        assert pages == whole
+
+    def test_counts_match_the_whole_list_whatever_the_page(self, crowded, api):
+        whole = _items(api, crowded.lead)
+        body = api(crowded.lead).get(URL, {"page_size": 5, "page": 2}).json()
+        expected = {kind: sum(1 for item in whole if item["kind"] == kind) for kind in body["counts"]}
+        assert body["counts"] == expected
+
+    def test_only_the_items_up_to_the_page_are_built(self, crowded):
+        from golive.lifecycle import today
+
+        found = today.today_items(crowded.lead, limit=10)
+        assert len(found["items"]) > 30  # the total
+        assert found["items"].loaded == 10
+        assert list(found["items"][:10]) == list(today.today_items(crowded.lead)["items"][:10])
+        with pytest.raises(IndexError):
+            found["items"][5:20]  # beyond what was built: an error, never a silently short page
+
+    def test_the_page_of_the_web_view_matches_the_api(self, crowded, api, client):
+        whole = _items(api, crowded.lead)
+        client.force_login(crowded.lead)
+        response = client.get("/today/", {"page": 1})
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert whole[0]["ref"] in body
+        assert f"{len(whole)}" in body

@@ -615,6 +615,17 @@ class TodayItemSerializer(serializers.Serializer):
     overdue = serializers.BooleanField()
 
 
+def _items_needed(paginator: Pagination, request) -> int:
+    """How many items the requested page reaches (page x page size); a page that is not a number reads as 1 (the
+    paginator then answers its own 404)."""
+    size = paginator.get_page_size(request) or 50
+    try:
+        page = max(1, int(request.query_params.get(paginator.page_query_param, 1)))
+    except (TypeError, ValueError):
+        page = 1
+    return page * size
+
+
 class TodayView(APIView):
     """What needs me today across my projects: SLA breaches and near-breaches, gates due, sign-offs waiting for
     me, go/no-go votes I have not cast, my open retro actions. Overdue first, then by due time; paginated, with
@@ -649,8 +660,8 @@ class TodayView(APIView):
         params = request.query_params
         hours = portfolio.int_param(params, "hours", default=today.DEFAULT_HOURS, low=1, high=72)
         days = portfolio.int_param(params, "days", default=today.DEFAULT_DAYS, low=0, high=60)
-        found = today.today_items(request.user, hours=hours, days=days)
         paginator = Pagination()
+        found = today.today_items(request.user, hours=hours, days=days, limit=_items_needed(paginator, request))
         page = paginator.paginate_queryset(found["items"], request, view=self)
         response = paginator.get_paginated_response(TodayItemSerializer(page, many=True).data)
         response.data["as_of"] = _datetime_field.to_representation(found["as_of"])

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Sequence
 
-from django.db.models import Q
+from django.db.models import BooleanField, Case, Count, DateTimeField, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,10 +71,13 @@ def _item(kind: str, project, *, title: str, detail: str, url: str, **extra) -> 
         "due_at": extra.get("due_at"),
         "due_date": extra.get("due_date"),
         "overdue": extra.get("overdue", False),
+        "number": extra.get("number", 0),
     }
 
 
-def _issue_items(user, visible, led, *, now: dt.datetime, hours: int) -> list[dict]:
+def _issue_rows(user, visible, led, *, now: dt.datetime, hours: int):
+    """The issues that make SLA items, annotated with ``is_breached`` and ``due_at`` (the earliest clock still
+    running) and ordered as the items are: breached first, then by due time, project and number."""
     from golive.tracker.models import Issue
 
     soon = now + dt.timedelta(hours=hours)
@@ -81,30 +85,49 @@ def _issue_items(user, visible, led, *, now: dt.datetime, hours: int) -> list[di
         waiting_since__isnull=True, resolution_due_at__lte=soon
     )
     breached = breached_q(now)
-    issues = (
+    response_running = Q(first_response_at__isnull=True, response_due_at__isnull=False)
+    resolution_running = Q(waiting_since__isnull=True, resolution_due_at__isnull=False)
+    both = response_running & resolution_running
+    due_at = Case(
+        When(both & Q(response_due_at__lt=F("resolution_due_at")), then=F("response_due_at")),
+        When(both, then=F("resolution_due_at")),
+        When(response_running, then=F("response_due_at")),
+        When(resolution_running, then=F("resolution_due_at")),
+        default=Value(None),
+        output_field=DateTimeField(),
+    )
+    return (
         Issue.objects.filter(project__in=visible)
         .filter(open_q())
         .filter(Q(assignee=user) | Q(project_id__in=led))
         .filter(breached | near)
-        .select_related("project")
-        .only(*ISSUE_FIELDS, "project__key", "project__name")
-        .order_by("project__key", "number")
-    )
-    items = []
-    for issue in issues:
-        is_breached = bool(
-            issue.response_breached
-            or issue.resolution_breached
-            or (issue.first_response_at is None and issue.response_due_at and issue.response_due_at < now)
-            or (issue.waiting_since is None and issue.resolution_due_at and issue.resolution_due_at < now)
+        .annotate(
+            is_breached=Case(When(breached, then=Value(True)), default=Value(False), output_field=BooleanField()),
+            due_at=due_at,
         )
-        # The earliest clock still running (or missed): a response not yet given, then the resolution.
-        dues = []
-        if issue.first_response_at is None and issue.response_due_at:
-            dues.append((issue.response_due_at, "response"))
-        if issue.waiting_since is None and issue.resolution_due_at:
-            dues.append((issue.resolution_due_at, "resolution"))
-        due_at, clock = min(dues) if dues else (None, "")
+        .order_by("-is_breached", F("due_at").asc(nulls_last=True), "project__key", "number")
+    )
+
+
+def _issue_counts(rows) -> tuple[int, int]:
+    """(breached, due soon) counted in the database, whatever the number of issues."""
+    figures = rows.order_by().aggregate(
+        breached=Count("pk", filter=Q(is_breached=True)), near=Count("pk", filter=Q(is_breached=False))
+    )
+    return figures["breached"], figures["near"]
+
+
+def _issue_items(rows, *, now: dt.datetime, limit: int | None) -> list[dict]:
+    """Items of the first ``limit`` issues of ``rows`` (all of them for None)."""
+    rows = rows.select_related("project").only(*ISSUE_FIELDS, "project__key", "project__name")
+    if limit is not None:
+        rows = rows[:limit]
+    items = []
+    for issue in rows:
+        is_breached, due_at = issue.is_breached, issue.due_at
+        clock = ""  # of two clocks due at the same instant, the resolution's is named (as before the SQL order)
+        if due_at is not None:
+            clock = "resolution" if issue.waiting_since is None and issue.resolution_due_at == due_at else "response"
         if is_breached and (due_at is None or due_at >= now):
             detail = _("An SLA due time was missed.")
         elif clock == "response":
@@ -119,6 +142,7 @@ def _issue_items(user, visible, led, *, now: dt.datetime, hours: int) -> list[di
                 detail=detail,
                 url=reverse("web:issue", args=[issue.project.key, issue.number]),
                 ref=issue.ref,
+                number=issue.number,
                 severity=issue.severity,
                 due_at=due_at,
                 overdue=is_breached,
@@ -261,11 +285,46 @@ def _sort_key(item: dict):
         when = dt.datetime.combine(item["due_date"], dt.time.max, tzinfo=dt.UTC)
     else:
         when = dt.datetime.max.replace(tzinfo=dt.UTC)
-    return (not item["overdue"], when, KINDS.index(item["kind"]), item["project"], item["title"])
+    return (not item["overdue"], when, KINDS.index(item["kind"]), item["project"], item["number"], item["title"])
 
 
-def today_items(user, *, hours: int = DEFAULT_HOURS, days: int = DEFAULT_DAYS, now: dt.datetime | None = None) -> dict:
-    """``{as_of, hours, days, counts: {kind: n}, items: [...]}`` for ``user``, overdue first, then by due time."""
+class TodayItems(Sequence):
+    """The sorted items with their total: every item up to ``loaded``, the rest only counted (a lead with ten
+    thousand breached issues gets the page asked for, not ten thousand items built and thrown away)."""
+
+    def __init__(self, items: list[dict], total: int):
+        self._items, self._total = items, total
+
+    @property
+    def loaded(self) -> int:
+        return len(self._items)
+
+    def __len__(self) -> int:
+        return self._total
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, _step = index.indices(self._total)
+            if stop > len(self._items) and start < stop:
+                raise IndexError(f"items {start}..{stop} asked for, only the first {len(self._items)} were loaded")
+            return self._items[index]
+        if index >= len(self._items):
+            raise IndexError(index)
+        return self._items[index]
+
+
+def today_items(
+    user,
+    *,
+    hours: int = DEFAULT_HOURS,
+    days: int = DEFAULT_DAYS,
+    now: dt.datetime | None = None,
+    limit: int | None = None,
+) -> dict:
+    """``{as_of, hours, days, counts: {kind: n}, items: [...]}`` for ``user``, overdue first, then by due time.
+
+    ``items`` is a :class:`TodayItems`: its length is the total, and with ``limit`` only the first ``limit`` items
+    are built (a page ``p`` of ``size`` items needs ``limit=p * size``). SLA items are counted in the database."""
     now = now or timezone.now()
     visible = project_list_for_user(user)
     memberships = list(
@@ -274,14 +333,22 @@ def today_items(user, *, hours: int = DEFAULT_HOURS, days: int = DEFAULT_DAYS, n
         )
     )
     led = Membership.objects.filter(user=user, role=Role.CONSULTANT_LEAD).values("project_id")
-    items = (
-        _issue_items(user, visible.values("pk"), led, now=now, hours=hours)
-        + _gate_items(memberships, now=now, days=days)
-        + _vote_items(user, memberships)
-        + _retro_items(user, now=now)
-    )
-    items.sort(key=_sort_key)
+    rows = _issue_rows(user, visible.values("pk"), led, now=now, hours=hours)
+    others = _gate_items(memberships, now=now, days=days) + _vote_items(user, memberships) + _retro_items(user, now=now)
     counts = dict.fromkeys(KINDS, 0)
-    for item in items:
+    for item in others:
         counts[item["kind"]] += 1
-    return {"as_of": now, "hours": hours, "days": days, "counts": counts, "items": items}
+    if limit is None:
+        issue_items = _issue_items(rows, now=now, limit=None)
+    else:
+        # The first ``limit`` of the merged order can hold at most ``limit`` issues, in the issues' own order.
+        counts["sla_breach"], counts["sla_near_breach"] = _issue_counts(rows)
+        issue_items = _issue_items(rows, now=now, limit=limit)
+    if limit is None:
+        for item in issue_items:
+            counts[item["kind"]] += 1
+    items = sorted(issue_items + others, key=_sort_key)
+    total = sum(counts.values())
+    if limit is not None:
+        items = items[:limit]
+    return {"as_of": now, "hours": hours, "days": days, "counts": counts, "items": TodayItems(items, total)}

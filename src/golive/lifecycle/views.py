@@ -121,8 +121,14 @@ def today(request):
     errors: dict[str, list[str]] = {}
     hours = _int_or_default(request, "hours", default=today_mod.DEFAULT_HOURS, low=1, high=72, errors=errors)
     days = _int_or_default(request, "days", default=today_mod.DEFAULT_DAYS, low=0, high=60, errors=errors)
-    found = today_mod.today_items(request.user, hours=hours, days=days)
-    page = Paginator(found["items"], PAGE_SIZE).get_page(request.GET.get("page"))
+    try:
+        wanted = max(1, int(request.GET.get("page", 1)))
+    except (TypeError, ValueError):
+        wanted = 1
+    # Only the items up to the page asked for are built (a page past the end: all of them, the last page shows).
+    limit = max(wanted * PAGE_SIZE, TODAY_PANEL_ITEMS)
+    found = today_mod.today_items(request.user, hours=hours, days=days, limit=limit)
+    page = Paginator(found["items"], PAGE_SIZE).get_page(wanted)
     context = {
         "nav": "today",
         "found": found,
