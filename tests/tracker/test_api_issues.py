@@ -325,3 +325,23 @@ def test_unknown_issue_and_other_project_issue_are_404(world, api):
     assert tracker_issue.number == 1
     assert api(world.lead).get(URL + "1/").status_code == 404
     assert api(world.lead).get(URL + "99/comments/").status_code == 404
+
+
+def test_a_username_of_another_customer_is_answered_like_a_name_that_does_not_exist(world, api):
+    """Naming a user in a request (the assignee here; owners, attendees and facilitators alike) never reveals that
+    a username exists at another customer: the 400 is the same as for a made-up name, and nothing is written."""
+    from golive.tracker.models import Issue
+
+    client = api(world.customer_member)
+    answers = {}
+    for name in ("other_customer", "nobody_by_this_name"):
+        response = client.post("/api/v1/projects/ACME/issues/", {"title": "Broken", "assignee": name}, format="json")
+        assert response.status_code == 400
+        answers[name] = response.json()["errors"]["assignee"][0].replace(name, "NAME")
+    assert answers["other_customer"] == answers["nobody_by_this_name"]
+    assert not Issue.objects.filter(project=world.project).exists()
+    # Vendor staff see every user: the rule that applies is the project's own (a vendor-side member).
+    response = api(world.lead).post(
+        "/api/v1/projects/ACME/issues/", {"title": "Broken", "assignee": "other_customer"}, format="json"
+    )
+    assert response.status_code == 400 and "vendor-side member" in response.json()["errors"]["assignee"][0]

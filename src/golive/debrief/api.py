@@ -16,8 +16,8 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from golive.accounts.models import User
 from golive.api import ANY_MEMBER, CONSULTANTS, LEADS, PROJECT_KEY_PARAMETER, ProjectScopedView, StrictSerializer
+from golive.api_fields import UsernameField
 from golive.debrief import selectors, services
 from golive.debrief.models import MAX_GROUP_LABEL, MAX_ITEM_TEXT, PublishedReport, RetroAction, RetroColumn, RetroItem
 from golive.debrief.render import CONTENT_TYPES, FORMATS, file_name, render
@@ -107,9 +107,7 @@ class RetroItemCreateSerializer(StrictSerializer):
     column = serializers.ChoiceField(choices=RetroColumn.choices)
     text = serializers.CharField(max_length=MAX_ITEM_TEXT)
     group = serializers.CharField(max_length=MAX_GROUP_LABEL, required=False, allow_blank=True, default="")
-    owner = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.all(), required=False, allow_null=True, default=None
-    )
+    owner = UsernameField(required=False, allow_null=True, default=None)
     due = serializers.DateField(required=False, allow_null=True, default=None, help_text="Due date of an action.")
     due_date = serializers.DateField(required=False, allow_null=True, default=None, help_text="Same as ``due``.")
 
@@ -156,7 +154,7 @@ class RetroItemListView(ProjectScopedView):
         parameters=[PROJECT_KEY_PARAMETER], request=RetroItemCreateSerializer, responses={201: RetroItemSerializer}
     )
     def post(self, request, key):
-        data = RetroItemCreateSerializer(data=request.data)
+        data = RetroItemCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         due, due_date = values.pop("due"), values.pop("due_date")
@@ -181,7 +179,7 @@ class RetroItemDetailView(ProjectScopedView):
     )
     def patch(self, request, key, item_id):
         item = _item(self, item_id)
-        data = RetroItemPatchSerializer(data=request.data, partial=True)
+        data = RetroItemPatchSerializer(data=request.data, partial=True, context={"request": request})
         data.is_valid(raise_exception=True)
         services.retro_item_update(actor=request.user, item=item, **data.validated_data)
         return Response(_item_out(self, item_id))
@@ -231,7 +229,7 @@ class RetroGroupView(ProjectScopedView):
         responses={200: RetroGroupResultSerializer},
     )
     def post(self, request, key):
-        data = RetroGroupInputSerializer(data=request.data)
+        data = RetroGroupInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         changed = services.retro_items_group(
             actor=request.user,
@@ -260,18 +258,14 @@ class RetroActionSerializer(serializers.ModelSerializer):
 
 class RetroActionCreateSerializer(StrictSerializer):
     title = serializers.CharField(max_length=MAX_ITEM_TEXT)
-    owner = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.all(), required=False, allow_null=True, default=None
-    )
+    owner = UsernameField(required=False, allow_null=True, default=None)
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
     group = serializers.CharField(max_length=MAX_GROUP_LABEL, required=False, allow_blank=True, default="")
 
 
 class RetroActionPatchSerializer(StrictSerializer):
     title = serializers.CharField(max_length=MAX_ITEM_TEXT, required=False)
-    owner = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.all(), required=False, allow_null=True
-    )
+    owner = UsernameField(required=False, allow_null=True)
     due_date = serializers.DateField(required=False, allow_null=True)
 
 
@@ -314,7 +308,7 @@ class RetroActionListView(ProjectScopedView):
         responses={201: RetroActionSerializer},
     )
     def post(self, request, key):
-        data = RetroActionCreateSerializer(data=request.data)
+        data = RetroActionCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         action = services.retro_action_create(actor=request.user, project=self.project, **data.validated_data)
         return Response(_action_out(self, action.pk), status=status.HTTP_201_CREATED)
@@ -337,7 +331,7 @@ class RetroActionDetailView(ProjectScopedView):
     )
     def patch(self, request, key, action_id):
         action = _action(self, action_id)
-        data = RetroActionPatchSerializer(data=request.data, partial=True)
+        data = RetroActionPatchSerializer(data=request.data, partial=True, context={"request": request})
         data.is_valid(raise_exception=True)
         services.retro_action_update(actor=request.user, action=action, **data.validated_data)
         return Response(_action_out(self, action_id))

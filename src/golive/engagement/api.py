@@ -9,8 +9,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from golive.accounts.models import User
 from golive.api import ANY_MEMBER, CONSULTANTS, PROJECT_KEY_PARAMETER, ProjectScopedView, StrictSerializer
+from golive.api_fields import UsernameField
 from golive.engagement import reports, selectors, services
 from golive.engagement.exports import review_pack_markdown, review_pack_xlsx
 from golive.engagement.models import (
@@ -80,7 +80,7 @@ class RequirementListView(ProjectScopedView):
         parameters=[PROJECT_KEY_PARAMETER], request=RequirementSerializer, responses={201: RequirementSerializer}
     )
     def post(self, request, key):
-        data = RequirementSerializer(data=request.data)
+        data = RequirementSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         requirement = services.requirement_create(actor=request.user, project=self.project, **values)
@@ -101,7 +101,7 @@ class RequirementDetailView(ProjectScopedView):
     )
     def patch(self, request, key, ref):
         requirement = selectors.requirement_get(project=self.project, ref=ref)
-        data = RequirementPatchSerializer(data=request.data, partial=True)
+        data = RequirementPatchSerializer(data=request.data, partial=True, context={"request": request})
         data.is_valid(raise_exception=True)
         requirement = services.requirement_update(actor=request.user, requirement=requirement, **data.validated_data)
         return Response(RequirementSerializer(requirement).data)
@@ -204,9 +204,7 @@ class MeetingInputSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField(min_value=1, max_value=1440, default=60)
     phase = serializers.CharField(required=False, allow_null=True, default=None, max_length=32)
-    attendees = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.all(), many=True, required=False, default=list
-    )
+    attendees = UsernameField(many=True, required=False, default=list)
     guests = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list)
     location = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
     agenda = serializers.CharField(required=False, allow_blank=True, default="")
@@ -217,9 +215,7 @@ class MeetingPatchSerializer(StrictSerializer):
     title = serializers.CharField(max_length=200, required=False)
     starts_at = serializers.DateTimeField(required=False)
     duration_minutes = serializers.IntegerField(min_value=1, max_value=1440, required=False)
-    attendees = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.all(), many=True, required=False
-    )
+    attendees = UsernameField(many=True, required=False)
     guests = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
     location = serializers.CharField(required=False, allow_blank=True, max_length=300)
     agenda = serializers.CharField(required=False, allow_blank=True)
@@ -241,7 +237,7 @@ class MeetingListView(ProjectScopedView):
         parameters=[PROJECT_KEY_PARAMETER], request=MeetingInputSerializer, responses={201: MeetingSerializer}
     )
     def post(self, request, key):
-        data = MeetingInputSerializer(data=request.data)
+        data = MeetingInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         meeting = services.meeting_create(actor=request.user, project=self.project, **data.validated_data)
         return Response(
@@ -264,7 +260,7 @@ class MeetingDetailView(ProjectScopedView):
     )
     def patch(self, request, key, meeting_id):
         meeting = selectors.meeting_get(project=self.project, meeting_id=meeting_id)
-        data = MeetingPatchSerializer(data=request.data, partial=True)
+        data = MeetingPatchSerializer(data=request.data, partial=True, context={"request": request})
         data.is_valid(raise_exception=True)
         services.meeting_update(actor=request.user, meeting=meeting, **data.validated_data)
         return Response(MeetingSerializer(selectors.meeting_get(project=self.project, meeting_id=meeting_id)).data)
@@ -310,7 +306,7 @@ class FeedbackListView(ProjectScopedView):
         parameters=[PROJECT_KEY_PARAMETER], request=FeedbackInputSerializer, responses={201: FeedbackSerializer}
     )
     def post(self, request, key):
-        data = FeedbackInputSerializer(data=request.data)
+        data = FeedbackInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         meeting = Meeting.objects.filter(project=self.project, pk=values.pop("meeting")).first()
@@ -338,7 +334,7 @@ class FeedbackDetailView(ProjectScopedView):
     )
     def patch(self, request, key, feedback_id):
         feedback = selectors.feedback_get(project=self.project, feedback_id=feedback_id)
-        data = FeedbackPatchSerializer(data=request.data, partial=True)
+        data = FeedbackPatchSerializer(data=request.data, partial=True, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         target = values.pop("status", None)
@@ -368,7 +364,7 @@ class FeedbackChangeRequestView(ProjectScopedView):
     )
     def post(self, request, key, feedback_id):
         feedback = selectors.feedback_get(project=self.project, feedback_id=feedback_id)
-        data = ChangeRequestInputSerializer(data=request.data)
+        data = ChangeRequestInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         requirement = services.feedback_to_change_request(actor=request.user, feedback=feedback, **data.validated_data)
         return Response(RequirementSerializer(requirement).data, status=status.HTTP_201_CREATED)
@@ -409,9 +405,7 @@ class DecisionInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     decision = serializers.CharField()
     decided_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    stakeholders_present = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.all(), many=True, required=False, default=list
-    )
+    stakeholders_present = UsernameField(many=True, required=False, default=list)
     excluded_scope = serializers.BooleanField(required=False, default=False)
 
 
@@ -433,7 +427,7 @@ class DecisionListView(ProjectScopedView):
         parameters=[PROJECT_KEY_PARAMETER], request=DecisionInputSerializer, responses={201: DecisionSerializer}
     )
     def post(self, request, key):
-        data = DecisionInputSerializer(data=request.data)
+        data = DecisionInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         decision = services.decision_record(actor=request.user, project=self.project, **data.validated_data)
         context = {"leads": selectors.key_stakeholders(project=self.project)}

@@ -10,8 +10,8 @@ from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from golive.accounts.models import User
 from golive.api import ANY_MEMBER, LEADS, PROJECT_KEY_PARAMETER, VENDOR_STAFF, ProjectScopedView, StrictSerializer
+from golive.api_fields import UsernameField
 from golive.text import render_markdown
 from golive.tracker import selectors, services
 from golive.tracker.models import Attachment, Category, Comment, Issue, IssueEvent, IssueKind, IssueStatus, Severity
@@ -84,9 +84,7 @@ class IssueCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=IssueKind.choices, default=IssueKind.INCIDENT)
     severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.P3)
     category = serializers.ChoiceField(choices=Category.choices, required=False, allow_null=True, default=None)
-    assignee = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.all(), required=False, allow_null=True, default=None
-    )
+    assignee = UsernameField(required=False, allow_null=True, default=None)
     reported_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
@@ -96,9 +94,7 @@ class IssuePatchSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=IssueKind.choices, required=False)
     severity = serializers.ChoiceField(choices=Severity.choices, required=False)
     category = serializers.ChoiceField(choices=Category.choices, required=False, allow_null=True)
-    assignee = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.all(), required=False, allow_null=True
-    )
+    assignee = UsernameField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=IssueStatus.choices, required=False)
     note = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Why the status moves; kept on the timeline."
@@ -123,7 +119,7 @@ class IssueListView(ProjectScopedView):
         parameters=[PROJECT_KEY_PARAMETER], request=IssueCreateSerializer, responses={201: IssueOutputSerializer}
     )
     def post(self, request, key):
-        data = IssueCreateSerializer(data=request.data)
+        data = IssueCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         issue = services.issue_create(actor=request.user, project=self.project, **data.validated_data)
         return Response(IssueOutputSerializer(issue).data, status=status.HTTP_201_CREATED)
@@ -145,7 +141,7 @@ class IssueDetailView(ProjectScopedView):
     )
     def patch(self, request, key, number):
         issue = selectors.issue_get(project=self.project, number=number)
-        data = IssuePatchSerializer(data=request.data, partial=True)
+        data = IssuePatchSerializer(data=request.data, partial=True, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         target = values.pop("status", None)
@@ -198,7 +194,7 @@ class CommentListView(ProjectScopedView):
     )
     def post(self, request, key, number):
         issue = selectors.issue_get(project=self.project, number=number)
-        data = CommentInputSerializer(data=request.data)
+        data = CommentInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         comment = services.comment_add(actor=request.user, issue=issue, **data.validated_data)
         return Response(CommentOutputSerializer(comment).data, status=status.HTTP_201_CREATED)
@@ -256,7 +252,7 @@ class AttachmentListView(ProjectScopedView):
     )
     def post(self, request, key, number):
         issue = selectors.issue_get(project=self.project, number=number)
-        data = AttachmentInputSerializer(data=request.data)
+        data = AttachmentInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         attachment = services.attachment_add(actor=request.user, issue=issue, upload=data.validated_data["file"])
         return Response(AttachmentOutputSerializer(attachment).data, status=status.HTTP_201_CREATED)

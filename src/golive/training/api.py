@@ -9,8 +9,8 @@ from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from golive.accounts.models import User
 from golive.api import ANY_MEMBER, CONSULTANTS, PROJECT_KEY_PARAMETER, VENDOR_STAFF, ProjectScopedView, StrictSerializer
+from golive.api_fields import UsernameField
 from golive.text import render_markdown
 from golive.training import selectors, services
 from golive.training.criteria import coverage_result
@@ -69,9 +69,7 @@ class SessionCreateSerializer(StrictSerializer):
     duration_minutes = serializers.IntegerField(min_value=1, max_value=MAX_SESSION_MINUTES, default=60)
     location = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     mode = serializers.ChoiceField(choices=SessionMode.choices, default=SessionMode.VIRTUAL)
-    trainer = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.all(), required=False, allow_null=True, default=None
-    )
+    trainer = UsernameField(required=False, allow_null=True, default=None)
     audience = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     capacity = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
     business_process = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -85,9 +83,7 @@ class SessionPatchSerializer(StrictSerializer):
     duration_minutes = serializers.IntegerField(min_value=1, max_value=MAX_SESSION_MINUTES, required=False)
     location = serializers.CharField(max_length=500, required=False, allow_blank=True)
     mode = serializers.ChoiceField(choices=SessionMode.choices, required=False)
-    trainer = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.all(), required=False, allow_null=True
-    )
+    trainer = UsernameField(required=False, allow_null=True)
     audience = serializers.CharField(max_length=300, required=False, allow_blank=True)
     capacity = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     business_process = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -118,7 +114,7 @@ class SessionListView(ProjectScopedView):
         parameters=[PROJECT_KEY_PARAMETER], request=SessionCreateSerializer, responses={201: SessionOutputSerializer}
     )
     def post(self, request, key):
-        data = SessionCreateSerializer(data=request.data)
+        data = SessionCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         session = services.session_create(actor=request.user, project=self.project, **data.validated_data)
         session = selectors.session_get(project=self.project, session_id=session.pk)
@@ -143,7 +139,7 @@ class SessionDetailView(ProjectScopedView):
     )
     def patch(self, request, key, session_id):
         session = selectors.session_get(project=self.project, session_id=session_id)
-        data = SessionPatchSerializer(data=request.data, partial=True)
+        data = SessionPatchSerializer(data=request.data, partial=True, context={"request": request})
         data.is_valid(raise_exception=True)
         services.session_update(actor=request.user, session=session, **data.validated_data)
         return Response(
@@ -196,7 +192,7 @@ class AttendanceListView(ProjectScopedView):
     )
     def post(self, request, key, session_id):
         session = selectors.session_get(project=self.project, session_id=session_id)
-        data = AttendanceInputSerializer(data=request.data)
+        data = AttendanceInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         attendance, created = services.attendance_record(actor=request.user, session=session, **data.validated_data)
         return Response(
@@ -267,7 +263,7 @@ class MaterialListView(ProjectScopedView):
         parameters=[PROJECT_KEY_PARAMETER], request=MaterialInputSerializer, responses={201: MaterialOutputSerializer}
     )
     def post(self, request, key):
-        data = MaterialInputSerializer(data=request.data)
+        data = MaterialInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         upload = values.pop("file", None)
