@@ -20,6 +20,8 @@ PORT ?= 8000
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k advance -x"`.
 PYTEST_ARGS ?=
 REDIS_URL ?= redis://127.0.0.1:6379/15
+# The reliability suite's Celery workers share this Redis database (flushed before use).
+RELIABILITY_REDIS_URL ?= redis://127.0.0.1:6379/14
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/golive
 # The desk benchmark creates and drops this database (its name must contain "bench").
 BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/golive_bench
@@ -34,7 +36,7 @@ TEST_ENV = GOLIVE_DATA_DIR=$(VAR)/$(1) DATABASE_URL= GOLIVE_BROKER_URL= GOLIVE_B
 # Commands that only inspect the code (schema, migrations, messages) also run against a scratch data dir.
 TOOL_ENV = GOLIVE_DATA_DIR=$(VAR)/tools DATABASE_URL= GOLIVE_BROKER_URL= GOLIVE_BENCH_VIEWS= GOLIVE_DEBUG=0
 
-.PHONY: help venv .venv run run-stack test test-postgres test-browser test-poppler lint format schema schema-check messages-check \
+.PHONY: help venv .venv run run-stack test test-postgres test-browser test-poppler test-reliability lint format schema schema-check messages-check \
 	migrations-check messages bench clean distclean
 
 help: ## list the targets
@@ -60,11 +62,11 @@ run-stack: $(STAMP) ## the production profile on this machine: gunicorn + Celery
 
 test: $(STAMP) ## run the test suite on the embedded SQLite database (no other service needed)
 	rm -rf $(VAR)/test && mkdir -p $(VAR)/test
-	$(call TEST_ENV,test) $(PYTEST) -m "not browser and not celery and not poppler" $(PYTEST_ARGS)
+	$(call TEST_ENV,test) $(PYTEST) -m "not browser and not celery and not poppler and not reliability" $(PYTEST_ARGS)
 
 test-postgres: $(STAMP) ## run the test suite on PostgreSQL (POSTGRES_URL=, default postgres://postgres@127.0.0.1:5432/golive)
 	rm -rf $(VAR)/test-postgres && mkdir -p $(VAR)/test-postgres
-	$(call TEST_ENV,test-postgres) DATABASE_URL=$(POSTGRES_URL) $(PYTEST) -m "not browser and not celery and not poppler" $(PYTEST_ARGS)
+	$(call TEST_ENV,test-postgres) DATABASE_URL=$(POSTGRES_URL) $(PYTEST) -m "not browser and not celery and not poppler and not reliability" $(PYTEST_ARGS)
 
 test-poppler: $(STAMP) ## run the tests that read PDFs with poppler's pdftotext (needs poppler-utils)
 	rm -rf $(VAR)/test-poppler && mkdir -p $(VAR)/test-poppler
@@ -73,6 +75,11 @@ test-poppler: $(STAMP) ## run the tests that read PDFs with poppler's pdftotext 
 test-celery: $(STAMP) ## run the background-work tests on a real Celery worker and Redis (REDIS_URL=)
 	rm -rf $(VAR)/test-celery && mkdir -p $(VAR)/test-celery
 	$(call TEST_ENV,test-celery) GOLIVE_TEST_BROKER_URL=$(REDIS_URL) $(PYTEST) -m celery $(PYTEST_ARGS)
+
+test-reliability: $(STAMP) ## run the reliability suite: real servers under load and kill -9 (needs POSTGRES_URL= and RELIABILITY_REDIS_URL=)
+	rm -rf $(VAR)/test-reliability && mkdir -p $(VAR)/test-reliability
+	$(call TEST_ENV,test-reliability) GOLIVE_RELIABILITY_REQUIRE=1 GOLIVE_RELIABILITY_POSTGRES_URL=$(POSTGRES_URL) \
+		GOLIVE_RELIABILITY_REDIS_URL=$(RELIABILITY_REDIS_URL) $(PYTEST) -m reliability tests/reliability $(PYTEST_ARGS)
 
 test-browser: $(STAMP) ## run the end-to-end tests in headless Chromium (/usr/bin/chromium)
 	rm -rf $(VAR)/test-browser && mkdir -p $(VAR)/test-browser
@@ -119,7 +126,7 @@ bench: $(STAMP) ## run the benchmarks and write docs/performance.md (the desk an
 	$(BIN)/python bench/bench_webhooks.py --output docs/performance.md
 
 clean: ## remove test data, caches and build output (keeps .venv and your data in var/)
-	rm -rf $(VAR)/test $(VAR)/test-postgres $(VAR)/test-browser $(VAR)/test-poppler $(VAR)/tools $(VAR)/ci bench/results
+	rm -rf $(VAR)/test $(VAR)/test-postgres $(VAR)/test-browser $(VAR)/test-poppler $(VAR)/test-reliability $(VAR)/tools $(VAR)/ci bench/results
 	rm -rf build dist .pytest_cache .ruff_cache .hypothesis src/*.egg-info
 	find src tests bench -name __pycache__ -type d -prune -exec rm -rf {} +
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, pagination, serializers, status
@@ -51,7 +53,8 @@ class Pagination(pagination.PageNumberPagination):
 
 def _first_message(detail) -> tuple[str, str] | None:
     if isinstance(detail, dict):
-        for field, value in detail.items():
+        for key, value in detail.items():
+            field = str(key)  # a list field's errors are keyed by the item's index
             found = _first_message(value)
             if found:
                 return (
@@ -95,6 +98,11 @@ def exception_handler(exc, context):
         return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, NotAllowed):
         return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, DataError):
+        # A value the database cannot take (PostgreSQL: a NUL character in a text, a number out of range) in a
+        # query parameter or a looked-up field is bad input, not a server failure.
+        message = _("A value in the request is not acceptable: %(error)s") % {"error": str(exc).splitlines()[0]}
+        return validation_response({"non_field_errors": [message]})
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, Http404):

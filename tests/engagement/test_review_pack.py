@@ -73,3 +73,25 @@ def test_xlsx_parses_back(world, api, pack):
 def test_unknown_format_is_400(world, api):
     response = api(world.lead).get(URL, {"format": "doc"})
     assert response.status_code == 400 and "format" in response.json()["errors"]
+
+
+def test_xlsx_with_control_characters_in_the_data(world, api):
+    """Found by the schema fuzzer: a title with a control character (accepted by the API) made openpyxl refuse the
+    whole workbook, a 500. The export leaves the character out instead."""
+    requirement(world, "CTRL", scope="built", title="Invoice\x1a batch\x01", gap="Tab\there")
+    response = api(world.lead).get(URL, {"format": "xlsx"})
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content))["Scope"].iter_rows(values_only=True))
+    assert rows[1][:2] == ("CTRL", "Invoice batch")
+    assert rows[1][6] == "Tab\there"
+
+
+def test_xlsx_keeps_text_that_looks_like_a_formula_as_text(world, api):
+    """A title such as ``=HYPERLINK(...)`` is a customer's text, never a formula the spreadsheet would run."""
+    requirement(world, "FORMULA", scope="built", title='=HYPERLINK("http://evil.example","open me")')
+    response = api(world.lead).get(URL, {"format": "xlsx"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content))["Scope"]
+    cell = sheet.cell(row=2, column=2)
+    assert cell.value == '=HYPERLINK("http://evil.example","open me")'
+    assert cell.data_type == "s"

@@ -80,3 +80,14 @@ def test_user_without_organization_cannot_join(world, api, nothing_written):
         )
     assert response.status_code == 400
     assert "user" in response.json()["errors"]
+
+
+def test_add_member_with_a_nul_character_in_the_user_name_is_400(world, api, nothing_written):
+    """Found by the schema fuzzer: PostgreSQL refuses a NUL in a text, which the lookup of ``user`` used to turn
+    into a 500."""
+    with nothing_written():
+        response = api(world.lead).post(
+            "/api/v1/projects/ACME/members/", {"user": "out\x00sider", "role": "consultant"}, format="json"
+        )
+    assert response.status_code == 400
+    assert response.json()["detail"]

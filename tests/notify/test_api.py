@@ -226,6 +226,17 @@ def test_preferences_mute_kinds(world, api):
     assert list(world.consultant.notification_mutes.values_list("kind", flat=True)) == ["issue_new"]
 
 
+def test_preferences_with_a_bad_item_in_the_list_is_400_naming_the_field(world, api):
+    """Found by the schema fuzzer: errors of a list item are keyed by its index, which the error format used to
+    choke on (a 500)."""
+    client = api(world.consultant)
+    response = client.put("/api/v1/me/notification-preferences/", {"muted": ["issue_new", ""]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("muted: ")
+    assert "muted" in response.json()["errors"]
+    assert not world.consultant.notification_mutes.exists()
+
+
 def test_deliveries_of_a_deleted_issue_still_render(world, webhook, receiver):
     """Ids only: a task that finds its row gone sends what it can instead of failing."""
     from golive.notify.services import event_dispatch

@@ -261,3 +261,12 @@ def test_module_list_for_filters(world):
     scenario(world, "D")
     services.scenario_retire(actor=world.lead, scenario=scenario(world, "E", module="Old"))
     assert module_list(project=world.project) == ["O2C", "P2P"]
+
+
+def test_xlsx_export_with_control_characters_in_a_title(world, api):
+    """A control character the API accepts must not make the XLSX export fail (openpyxl refuses such cells)."""
+    scenario(world, "CTRL", title="Post\x1b the\x02 invoice")
+    response = api(world.customer_member).get(BASE + "scenarios/export/", {"format": "xlsx"})
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
+    assert rows[1][:2] == ("CTRL", "Post the invoice")

@@ -48,6 +48,17 @@ def review_pack_markdown(project, pack, changed) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _xlsx_append(sheet, values: list) -> None:
+    """One row of text cells: without the control characters XLSX cannot hold (openpyxl refuses the whole
+    workbook), and text starting with "=" stays text (never a formula a spreadsheet would run)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value for value in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def review_pack_xlsx(pack, changed) -> bytes:
     """The review pack as an XLSX workbook: a Scope sheet and an Addressed sheet."""
     from openpyxl import Workbook
@@ -58,12 +69,13 @@ def review_pack_xlsx(pack, changed) -> bytes:
     sheet.append(["ref", "title", "scope", "priority", "change_request", "expectation", "gap"])
     for name in ("built", "in_progress", "not_started"):
         for r in pack[name]:
-            sheet.append([r.ref, r.title, r.scope, r.priority, r.change_request, r.expectation, r.gap])
+            _xlsx_append(sheet, [r.ref, r.title, r.scope, r.priority, r.change_request, r.expectation, r.gap])
     addressed = workbook.create_sheet("Addressed")
     addressed.append(["meeting", "requirement", "text", "size", "status", "resolution"])
     for f in changed:
-        addressed.append(
-            [f.meeting.title, f.requirement.ref if f.requirement else "", f.text, f.size, f.status, f.resolution]
+        _xlsx_append(
+            addressed,
+            [f.meeting.title, f.requirement.ref if f.requirement else "", f.text, f.size, f.status, f.resolution],
         )
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -37,6 +37,7 @@ def xlsx_bytes(header: list[str], rows: list[list], *, title: str, widths: dict[
     """One sheet, header bold and frozen; every value written as text (never as a formula)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
 
     workbook = Workbook(write_only=True)
@@ -56,7 +57,8 @@ def xlsx_bytes(header: list[str], rows: list[list], *, title: str, widths: dict[
     for row in rows:
         cells = []
         for value in row:
-            cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
+            # Without the control characters XLSX cannot hold (openpyxl would refuse the whole workbook).
+            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value)))
             cell.data_type = "s"  # text, even when it starts with "="
             if "\n" in cell.value:
                 cell.alignment = wrap
