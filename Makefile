@@ -124,6 +124,7 @@ bench: $(STAMP) ## run the benchmarks and write docs/performance.md (the desk an
 	$(BIN)/python bench/bench_portfolio.py --output docs/performance.md
 	$(BIN)/python bench/bench_report.py --output docs/performance.md
 	$(BIN)/python bench/bench_webhooks.py --output docs/performance.md
+	$(BIN)/python bench/bench_production.py --database-url $(BENCH_POSTGRES_URL) --broker-url $(BENCH_REDIS_URL) --output docs/performance.md
 
 clean: ## remove test data, caches and build output (keeps .venv and your data in var/)
 	rm -rf $(VAR)/test $(VAR)/test-postgres $(VAR)/test-browser $(VAR)/test-poppler $(VAR)/test-reliability $(VAR)/tools $(VAR)/ci bench/results

@@ -113,6 +113,7 @@ def load(
     expect_status: int | None = None,
     method: str = "GET",
     body: Callable[[int, int], bytes] | None = None,
+    timeout: float = 60,
 ) -> Stats:
     """``clients`` threads, each on its own keep-alive connection, send ``requests_per_client`` requests
     (GETs by default; ``method="POST"`` with ``body(client_index, sequence) -> bytes`` for writes, JSON unless
@@ -120,7 +121,8 @@ def load(
 
     Every client first sends a few unmeasured warm-up requests; measuring starts when all are warm. A
     response with another status than ``expect_status`` (default 200, 201 for POST), or a broken connection,
-    counts as an error. Warm-up requests of a POST write too: ``Stats.warmup_requests`` says how many were sent.
+    counts as an error, and so does one that takes longer than ``timeout`` seconds. Warm-up requests of a POST
+    write too: ``Stats.warmup_requests`` says how many were sent.
     """
     headers = {"Accept": "application/json", **(headers or {})}
     if body is not None:
@@ -138,7 +140,7 @@ def load(
     errors = [0] * clients
 
     def client(index: int) -> None:
-        conn = http.client.HTTPConnection(host, port, timeout=60)
+        conn = http.client.HTTPConnection(host, port, timeout=timeout)
         try:
             for _ in range(warmup_per_client):
                 _, will_close = send(conn, index)

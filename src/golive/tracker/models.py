@@ -109,6 +109,13 @@ class Issue(models.Model):
             models.Index(fields=["project", "reported_at"], name="issue_project_reported"),
             models.Index(fields=["status", "response_due_at"], name="issue_status_response_due"),
             models.Index(fields=["status", "resolution_due_at"], name="issue_status_resolution_due"),
+            # The breach sweep's response clock: only unanswered, unflagged issues, so the sweep reads the few
+            # rows due instead of scanning the table (``status <> 'closed'`` cannot use the index above).
+            models.Index(
+                fields=["response_due_at"],
+                name="issue_response_sweep",
+                condition=models.Q(first_response_at__isnull=True, response_breached=False),
+            ),
         ]
 
     def __str__(self) -> str:
