@@ -189,6 +189,7 @@ class Route:
 
 ROUTES: list[Route] = [
     Route("POST", "auth/token/", EVERYONE, payload=lambda w: {"username": "customer_member", "password": PASSWORD}),
+    Route("POST", "auth/token/rotate/", AUTHENTICATED),
     Route("GET", "me/", AUTHENTICATED),
     Route("GET", "organizations/", AUTHENTICATED),
     Route(

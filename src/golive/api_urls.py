@@ -1,7 +1,7 @@
 """Routes of the REST API v1 (CONTRACT.md). Feature apps add their project routes here."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from golive.accounts import api as accounts_api
 from golive.audit import api as audit_api
@@ -22,8 +22,14 @@ issue = project + "issues/<int:number>/"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its start-up script as a file of its own, which the Content-Security-Policy allows.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="web/api_docs.html"),
+        name="api-docs",
+    ),
     path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
+    path("auth/token/rotate/", accounts_api.TokenRotateView.as_view(), name="api-token-rotate"),
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
     path("organizations/", accounts_api.OrganizationListView.as_view(), name="api-organizations"),
     path("users/", accounts_api.UserListView.as_view(), name="api-users"),

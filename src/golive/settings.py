@@ -186,6 +186,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, which answers static files itself: they get the same headers and size limit.
+    "golive.web.middleware.SecurityHeadersMiddleware",
+    "golive.web.middleware.RequestSizeLimitMiddleware",
+    "golive.web.middleware.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -218,8 +222,21 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+# Every password set through the API or `golive createuser` passes these (golive.accounts.services.user_create).
+GOLIVE_PASSWORD_MIN_LENGTH = env_int("GOLIVE_PASSWORD_MIN_LENGTH", 10, 8, 128)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    # 0.75 rather than Django's 0.7: the published demo password `golive-demo` shares "golive" with the demo
+    # users' e-mail domain, and the difference refuses no password that is a near copy of a name or address.
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"max_similarity": 0.75},
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": GOLIVE_PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:portfolio"
@@ -289,10 +306,46 @@ STORAGES = {
 if not GOLIVE_STORAGE_URL:
     MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
 
+# Security (docs/configuration.md, "Security"). GOLIVE_HTTPS=1 says users reach GoLive over HTTPS only: secure
+# cookies, a redirect of plain HTTP (except /healthz, which load balancers probe over HTTP) and HSTS.
+# GOLIVE_BEHIND_PROXY=1 trusts the proxy's X-Forwarded-Proto (and X-Forwarded-For for the login throttle); set it
+# only when a proxy that overwrites those headers is the sole way in.
+GOLIVE_HTTPS = env_bool("GOLIVE_HTTPS")
+GOLIVE_BEHIND_PROXY = env_bool("GOLIVE_BEHIND_PROXY")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("GOLIVE_SECURE_COOKIES")
+SESSION_COOKIE_SECURE = GOLIVE_HTTPS or env_bool("GOLIVE_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("GOLIVE_SESSION_HOURS", 12, 1, 24 * 90) * 3600
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("GOLIVE_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+SECURE_SSL_REDIRECT = GOLIVE_HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if GOLIVE_BEHIND_PROXY else None
+SECURE_HSTS_SECONDS = env_int("GOLIVE_HSTS_SECONDS", 365 * 24 * 3600 if GOLIVE_HTTPS else 0, 0, 2 * 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GOLIVE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("GOLIVE_HSTS_PRELOAD")
+# Asking browsers to preload HSTS is the domain owner's decision (it binds every subdomain for months), so it stays
+# off unless asked for, and Django's reminder about it is silenced rather than answered with a risky default.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Log-in throttle (golive.accounts.services.login_authenticate): failures per username and per client address
+# within the window, kept in the database so that every server process sees them; reaching a limit locks for
+# GOLIVE_LOGIN_LOCKOUT_MINUTES.
+GOLIVE_LOGIN_MAX_FAILURES = env_int("GOLIVE_LOGIN_MAX_FAILURES", 5, 1, 1000)
+GOLIVE_LOGIN_MAX_FAILURES_PER_IP = env_int("GOLIVE_LOGIN_MAX_FAILURES_PER_IP", 20, 1, 100_000)
+GOLIVE_LOGIN_LOCKOUT_MINUTES = env_int("GOLIVE_LOGIN_LOCKOUT_MINUTES", 15, 1, 24 * 60)
+# Request size: form fields and JSON bodies up to DATA_UPLOAD_MAX_MEMORY_SIZE, multipart uploads up to
+# GOLIVE_MAX_REQUEST_MB in all (golive.web.middleware.RequestSizeLimitMiddleware answers 413 beyond); files over
+# FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file instead of memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+GOLIVE_MAX_REQUEST_MB = env_int("GOLIVE_MAX_REQUEST_MB", 32, 1, 1024)
 
 REST_FRAMEWORK = {
     # Token first: DRF takes the WWW-Authenticate challenge from the first class, and only a class with a

@@ -16,6 +16,8 @@ sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
+# The Content-Security-Policy refuses eval: give ``page.wait_for_function`` a function ("() => ..."), which
+# Playwright compiles once, not an expression, which it evaluates again at every poll (and the policy blocks).
 BROWSER_MARKS = [
     pytest.mark.browser,
     pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason=f"{CHROMIUM} is not installed"),

@@ -67,7 +67,7 @@ def test_consultant_lead_runs_the_cutover_to_go_live(live_server, world, browser
         expect(page.locator("#cutover-percent")).to_have_text(percent[ref])
         expect(page.locator("#cutover-remaining")).to_have_text(remaining[ref])
         # Focus comes back into the row that was acted on.
-        page.wait_for_function(f"document.getElementById('step-{ref}').contains(document.activeElement)")
+        page.wait_for_function(f"() => document.getElementById('step-{ref}').contains(document.activeElement)")
     expect(page.locator("#cutover-eta")).to_have_text("Finished")
     expect(page.locator("#cutover-done")).to_have_text("3 / 3")
     assert page.evaluate("window.stillTheSamePage") is True
@@ -106,3 +106,23 @@ def lambda_class(name: str):
     import re
 
     return re.compile(rf"(^|\s){re.escape(name)}(\s|$)")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_board_refresh_pauses_while_a_form_is_open(live_server, world, browser):
+    """The 30-second refresh is cancelled (by cutover.js, not an evaluated hx-trigger filter, which the
+    Content-Security-Policy refuses) while a fail or skip form is open, and goes ahead otherwise."""
+    to_phase(world.project, "deployment", actor=world.lead)
+    cutover_services.step_create(
+        actor=world.lead, project=world.project, ref="FREEZE", title="Freeze", owner=world.lead
+    )
+    page = log_in(browser, live_server, "lead", world.password)
+    page.goto(live_server.url + "/projects/ACME/cutover/")
+    refresh = """() => {
+      const board = document.getElementById("cutover-board");
+      const event = new CustomEvent("htmx:beforeRequest", {bubbles: true, cancelable: true, detail: {elt: board}});
+      return board.dispatchEvent(event);
+    }"""
+    assert page.evaluate(refresh) is True  # nothing open: the refresh goes ahead
+    page.evaluate("() => { document.querySelector('#cutover-board details').open = true; }")
+    assert page.evaluate(refresh) is False  # a form is open: cancelled

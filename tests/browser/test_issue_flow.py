@@ -44,7 +44,7 @@ def test_customer_reports_and_consultant_triages(live_server, world, browser):
     # htmx swaps the row in place and focus stays in it, for keyboard users.
     sync_api.expect(page.locator("#issue-row-1 .issue-status")).to_have_text("Triaged")
     sync_api.expect(page.locator("#issue-row-1").get_by_role("button", name="Triage")).to_have_count(0)
-    page.wait_for_function("document.getElementById('issue-row-1').contains(document.activeElement)")
+    page.wait_for_function("() => document.getElementById('issue-row-1').contains(document.activeElement)")
     assert page.url == live_server.url + "/projects/ACME/issues/"
     issue.refresh_from_db()
     assert issue.status == "triaged" and issue.first_response_at is not None
@@ -71,7 +71,7 @@ def test_hypercare_dashboard_draws_the_chart(live_server, world, browser):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(live_server.url + "/projects/ACME/hypercare/")
     sync_api.expect(page.locator("#days-elapsed")).to_have_text("5")
-    page.wait_for_function("window.Chart && window.Chart.getChart(document.getElementById('hypercare-chart'))")
+    page.wait_for_function("() => window.Chart && window.Chart.getChart(document.getElementById('hypercare-chart'))")
     datasets = page.evaluate(
         "window.Chart.getChart(document.getElementById('hypercare-chart')).data.datasets.map(d => d.data.length)"
     )

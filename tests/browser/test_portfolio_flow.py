@@ -59,7 +59,7 @@ def test_portfolio_filter_today_and_figures(live_server, world, browser):
     page.goto(live_server.url + "/")
     page.locator("#figures-panel").scroll_into_view_if_needed()
     page.wait_for_function(
-        "window.Chart && document.getElementById('figures-chart-customer') "
+        "() => window.Chart && document.getElementById('figures-chart-customer') "
         "&& window.Chart.getChart(document.getElementById('figures-chart-customer'))"
     )
     labels = page.evaluate("window.Chart.getChart(document.getElementById('figures-chart-customer')).data.labels")

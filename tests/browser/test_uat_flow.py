@@ -73,7 +73,7 @@ def test_customer_member_runs_scenarios_and_the_customer_lead_signs_off(
     expect(page.locator("#scenario-S-1-state")).to_have_text("Passed")
     expect(page.locator("#scenario-S-1-saved")).to_contain_text("Saved: S-1 passed.")
     expect(page.locator("#my-progress-text")).to_have_text("You have tested 1 of 3 scenarios.")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'scenario-S-1-saved'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'scenario-S-1-saved'")
 
     # Failed, and the defect raised in the same step.
     second = page.locator("#scenario-S-2")
@@ -107,7 +107,7 @@ def test_customer_member_runs_scenarios_and_the_customer_lead_signs_off(
     lead.wait_for_url(live_server.url + "/projects/ACME/uat/board/")
     expect(lead.locator("#uat-pass-rate")).to_have_text("33.3%")
     expect(lead.locator("#failing-S-2")).to_contain_text("ACME-1")
-    lead.wait_for_function("window.Chart && window.Chart.getChart(document.getElementById('uat-burnup-chart'))")
+    lead.wait_for_function("() => window.Chart && window.Chart.getChart(document.getElementById('uat-burnup-chart'))")
     lead.get_by_role("link", name="Sign-off", exact=True).click()
     lead.wait_for_url(live_server.url + "/projects/ACME/uat/signoff/")
     expect(lead.locator("#uat-gate-status")).to_have_text("Blocked")

@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -251,7 +252,12 @@ def test_board_fragment_for_the_auto_refresh(client, world):
     client.force_login(world.customer_member)
     content = page(client, **HTMX)
     assert content.lstrip().startswith('<div id="cutover-board"') and "<html" not in content
-    assert "details[open]" in content  # the refresh pauses while a fail or skip form is open
+    assert 'hx-trigger="every 30s"' in content
+    # The refresh pauses while a fail or skip form is open: cutover.js cancels the board's request then (an
+    # hx-trigger filter would be code evaluated by htmx, which the Content-Security-Policy refuses).
+    assert "golive/cutover.js" in page(client)
+    script = (Path(__file__).resolve().parents[2] / "src/golive/web/static/golive/cutover.js").read_text()
+    assert "#cutover-board details[open]" in script and "event.preventDefault()" in script
 
 
 def test_csv_export_is_the_api_file(client, world, api):

@@ -1,7 +1,11 @@
 from django.contrib import admin
 
-from golive.accounts.models import Membership, Organization, User
+from golive.accounts.forms import AdminLoginForm
+from golive.accounts.models import LoginLock, Membership, Organization, User
 from golive.admin_mixins import ReadOnlyAdmin
+
+# The admin's log-in page checks passwords under the same throttle as the web UI and the API.
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(Organization)
@@ -24,3 +28,10 @@ class MembershipAdmin(ReadOnlyAdmin):
     list_display = ["project", "user", "role"]
     list_filter = ["role"]
     search_fields = ["project__key", "user__username"]
+
+
+@admin.register(LoginLock)
+class LoginLockAdmin(ReadOnlyAdmin):
+    list_display = ["scope", "key", "locked_until", "created_at"]
+    list_filter = ["scope"]
+    search_fields = ["key"]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,19 +24,43 @@ class TokenOutputSerializer(serializers.Serializer):
 
 
 class TokenView(APIView):
-    """Exchange a username and password for the user's API token."""
+    """Exchange a username and password for the user's API token, under the log-in throttle: a locked username
+    or address answers 429 with Retry-After, even for the right password."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=TokenInputSerializer, responses={200: TokenOutputSerializer}, auth=[])
+    @extend_schema(
+        request=TokenInputSerializer,
+        responses={
+            200: TokenOutputSerializer,
+            429: OpenApiResponse(description="Too many failed log-ins: locked until Retry-After seconds pass."),
+        },
+        auth=[],
+    )
     def post(self, request):
         data = TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, username=data.validated_data["username"], password=data.validated_data["password"])
+        try:
+            user = services.login_authenticate(
+                request=request, username=data.validated_data["username"], password=data.validated_data["password"]
+            )
+        except services.LoginLocked as exc:
+            raise exceptions.Throttled(
+                wait=exc.retry_after, detail=_("Too many failed log-in attempts; this log-in is locked for now.")
+            ) from None
         if user is None:
             raise serializers.ValidationError({"password": ["Unknown username or wrong password."]})
         token = services.token_get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class TokenRotateView(APIView):
+    """Replace the caller's API token by a new one; the old key stops working at once (audited)."""
+
+    @extend_schema(request=None, responses={200: TokenOutputSerializer})
+    def post(self, request):
+        token = services.token_rotate(user=request.user)
         return Response({"token": token.key})
 
 

@@ -106,3 +106,43 @@ class Membership(models.Model):
                     raise ValidationError({"user": _("This user belongs to another customer organization.")})
             elif self.role in CUSTOMER_ROLES and organization is not None:
                 raise ValidationError({"role": _("Customer roles are for users of the project's customer.")})
+
+
+class LoginFailure(models.Model):
+    """One failed log-in (web form, API token exchange or admin), kept for the throttle window. Rows live in the
+    database so that every server process counts the same failures; unknown usernames count like known ones."""
+
+    username = models.CharField(max_length=150)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["username", "at"], name="loginfailure_username_at"),
+            models.Index(fields=["ip", "at"], name="loginfailure_ip_at"),
+            models.Index(fields=["at"], name="loginfailure_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.ip} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class LoginLock(models.Model):
+    """A username or a client address refused every log-in, even with the right password, until ``locked_until``."""
+
+    class Scope(models.TextChoices):
+        USERNAME = "username", _("Username")
+        IP = "ip", _("Client address")
+
+    scope = models.CharField(max_length=16, choices=Scope.choices)
+    key = models.CharField(max_length=150)
+    locked_until = models.DateTimeField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="loginlock_unique_scope_key")]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} {self.key} until {self.locked_until:%Y-%m-%d %H:%M}"

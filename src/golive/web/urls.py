@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from golive.accounts import views as accounts_views
 from golive.audit import views as audit_views
 from golive.lifecycle import views as lifecycle_views
 
@@ -13,7 +14,7 @@ urlpatterns = [
     # Portfolio: what needs me today, cross-project figures
     path("today/", lifecycle_views.today, name="today"),
     path("portfolio/figures/", lifecycle_views.portfolio_figures, name="portfolio-figures"),
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("login/", accounts_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("projects/<str:key>/", include("golive.lifecycle.urls")),
     path("projects/<str:key>/audit/", audit_views.project_audit, name="project-audit"),

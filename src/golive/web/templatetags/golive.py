@@ -37,3 +37,16 @@ def role_label(value):
 def as_json(value):
     """Compact, readable JSON of a stored value (Korean text kept as is, not escaped to \\uXXXX)."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+@register.filter
+def pct(value):
+    """A percentage as a whole number from 0 to 100, naming one of golive.css's fixed ``pct-N`` (width) and
+    ``at-N`` (position) classes: the Content-Security-Policy refuses inline ``style`` attributes."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return 0
+    if number != number:  # NaN
+        return 0
+    return max(0, min(100, round(number)))

@@ -4,6 +4,17 @@
 (function () {
   "use strict";
 
+  // The board refreshes itself every 30 seconds, but not in a hidden tab, while a fail or skip form is open or
+  // while another request of the board runs. The check is here, not in an hx-trigger filter, because htmx
+  // evaluates filters as code, which the Content-Security-Policy refuses.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (!elt || elt.id !== "cutover-board") { return; }
+    if (document.hidden || document.querySelector("#cutover-board details[open], #cutover-board .htmx-request")) {
+      event.preventDefault();
+    }
+  });
+
   var actedRow = null;
   document.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail.elt;
