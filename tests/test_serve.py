@@ -76,7 +76,8 @@ def server(tmp_path):
 
 def test_serve_answers_health_without_authentication(server):
     base, _, _ = server
-    assert _request(base + "/healthz") == (200, {"status": "ok", "database": "ok"})
+    # Single-node mode: no broker to check.
+    assert _request(base + "/healthz") == (200, {"status": "ok", "database": "ok", "broker": "none"})
 
 
 def test_concurrent_project_creation_on_sqlite_never_reports_a_locked_database(server):
