@@ -99,13 +99,32 @@ def events_suppressed():
         _local.suppressed -= 1
 
 
-def publish(event: str, *, project_id: int, actor_id: int | None = None, **ids) -> None:
+# Predicates registered by the app that consumes events (notify): ``check(event=, project_id=, hints=)`` says
+# whether anyone listens to the event. An event nobody listens to is not enqueued at all, which spares a go-live
+# spike one background task (a broker round trip and a worker's turn) per quiet P3 or P4 issue.
+_LISTENER_CHECKS: list[Callable[..., bool]] = []
+
+
+def listener_check(func: Callable[..., bool]) -> Callable[..., bool]:
+    """Register ``func`` as a listener check for ``publish`` (see ``_LISTENER_CHECKS``)."""
+    if func not in _LISTENER_CHECKS:
+        _LISTENER_CHECKS.append(func)
+    return func
+
+
+def publish(event: str, *, project_id: int, actor_id: int | None = None, hints: dict | None = None, **ids) -> None:
     """Announce a domain event of a project (``issue.created``, ``phase.advanced`` ...) after commit.
 
     ``ids`` name the rows involved (``issue=12``); the notify app's dispatch task loads them, renders the webhook
     payloads and the e-mails. ``occurred_at`` is taken now, inside the transaction that caused the event.
+    ``hints`` are facts the publisher already holds (``{"severity": "P3"}``) that let the listener checks decide
+    without a query; they are not passed on.
     """
     if getattr(_local, "suppressed", 0):
+        return
+    if _LISTENER_CHECKS and not any(
+        check(event=event, project_id=project_id, hints=hints or {}) for check in _LISTENER_CHECKS
+    ):
         return
     enqueue_on_commit(
         DISPATCH_EVENT,

@@ -234,3 +234,43 @@ def test_the_body_is_rendered_once_and_every_attempt_sends_the_same_bytes(world,
     assert first.body == second.body == delivery.body.encode()
     assert first.headers["X-GoLive-Signature"] == second.headers["X-GoLive-Signature"]
     assert json.loads(first.body)["data"]["webhook"] == webhook.pk
+
+
+def _dispatches(callbacks) -> int:
+    """How many event dispatches the captured on-commit callbacks would enqueue (by running them)."""
+    from unittest import mock
+
+    from golive import tasks
+
+    with mock.patch.object(tasks, "run") as run:
+        for callback in callbacks:
+            callback()
+    return sum(1 for call in run.call_args_list if call.args[0] == tasks.DISPATCH_EVENT)
+
+
+@pytest.mark.parametrize(
+    ("severity", "events", "expected"),
+    [
+        ("P3", None, 0),  # no webhook, no e-mail: nothing enqueued, no broker round trip in a spike
+        ("P4", ["phase.advanced"], 0),  # a webhook that does not listen to issue.created
+        ("P3", ["issue.created"], 1),
+        ("P1", None, 1),  # the consultants' e-mail
+        ("P2", None, 1),
+    ],
+)
+def test_an_event_is_enqueued_only_when_someone_listens(
+    world, receiver, django_capture_on_commit_callbacks, severity, events, expected
+):
+    if events is not None:
+        services.webhook_create(actor=world.lead, project=world.project, url=receiver.url, events=events)
+    with django_capture_on_commit_callbacks() as callbacks:
+        tracker_services.issue_create(actor=world.lead, project=world.project, title="Spike", severity=severity)
+    assert _dispatches(callbacks) == expected
+
+
+def test_a_disabled_webhook_does_not_make_an_event_enqueued(world, receiver, django_capture_on_commit_callbacks):
+    hook = services.webhook_create(actor=world.lead, project=world.project, url=receiver.url, events=["issue.created"])
+    services.webhook_update(actor=world.lead, webhook=hook, active=False)
+    with django_capture_on_commit_callbacks() as callbacks:
+        tracker_services.issue_create(actor=world.lead, project=world.project, title="Quiet", severity="P3")
+    assert _dispatches(callbacks) == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -38,20 +38,34 @@ def project_list_with_phases(user) -> QuerySet[Project]:
     )
 
 
+# Relations loaded with one project unless the caller names its own (``project_get_for_user(select=)``).
+PROJECT_RELATED = ("customer", "template", "current_phase")
+
+
 def project_get_for_user(
-    user, key: str, *, queryset: QuerySet[Project] | None = None, related: tuple[str, ...] = ()
+    user,
+    key: str,
+    *,
+    queryset: QuerySet[Project] | None = None,
+    related: tuple[str, ...] = (),
+    select: tuple[str, ...] | None = None,
 ) -> Project:
     """One visible project by key; a missing and a forbidden project are the same 404.
 
-    The caller's membership role comes in the same query (``accounts.selectors.roles_for`` then needs none);
-    ``related`` adds relations the caller is about to read (``("sla_policy",)`` for the issue intake)."""
+    The caller's membership role comes in the same query (``accounts.selectors.roles_for`` then needs none):
+    read from the membership join that scopes a member's projects, or by a subquery for an administrator.
+    ``related`` adds relations the caller is about to read (``("sla_policy",)`` for the issue intake);
+    ``select`` replaces the default ones (``PROJECT_RELATED``) for a hot path that reads fewer."""
     if queryset is not None:
         qs = queryset
     else:
-        qs = project_list_for_user(user).select_related("customer", "template", "current_phase", *related)
-        if user.is_authenticated:
+        qs = project_list_for_user(user).select_related(*(PROJECT_RELATED if select is None else select), *related)
+        if user.is_authenticated and user.is_admin:
             role = Membership.objects.filter(project=OuterRef("pk"), user=user).values("role")[:1]
             qs = qs.annotate(caller_role=Subquery(role))
+        elif user.is_authenticated:
+            # project_list_for_user joined the caller's membership (one per project and user): reuse that join.
+            qs = qs.annotate(caller_role=F("memberships__role"))
     try:
         project = qs.get(key=key)
     except Project.DoesNotExist:

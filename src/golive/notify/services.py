@@ -277,6 +277,21 @@ def _notify(*, kind: str, project: Project | None, recipients, context: dict) ->
     return rows
 
 
+# Events that send e-mail whatever the webhooks: a new P1 or P2 issue tells the project's consultants.
+URGENT_SEVERITIES = ("P1", "P2")
+
+
+@tasks.listener_check
+def event_has_listeners(*, event: str, project_id: int, hints: dict) -> bool:
+    """Whether ``event_dispatch`` would have anything to do for this event: an active webhook of the project
+    subscribed to it, or the e-mail of a new urgent issue. One query at most; none for an urgent issue."""
+    if event == "issue.created" and hints.get("severity", URGENT_SEVERITIES[0]) in URGENT_SEVERITIES:
+        return True
+    return any(
+        event in (w.events or []) for w in Webhook.objects.filter(project_id=project_id, active=True).only("events")
+    )
+
+
 def event_dispatch(*, event: str, project_id: int, occurred_at: str, actor_id: int | None, ids: dict) -> dict:
     """Fan a domain event out: one delivery per active webhook of the project subscribed to it, and the e-mails
     it triggers (a new P1 or P2 issue: the project's consultants). Returns ``{deliveries, emails}`` counts."""
@@ -286,7 +301,7 @@ def event_dispatch(*, event: str, project_id: int, occurred_at: str, actor_id: i
     issue = None
     if event == "issue.created":
         issue = Issue.objects.filter(pk=ids.get("issue")).only("pk", "severity").first()
-    if not webhooks and (issue is None or issue.severity not in ("P1", "P2")):
+    if not webhooks and (issue is None or issue.severity not in URGENT_SEVERITIES):
         return {"deliveries": 0, "emails": 0}
     try:
         project = Project.objects.get(pk=project_id)
@@ -303,7 +318,7 @@ def event_dispatch(*, event: str, project_id: int, occurred_at: str, actor_id: i
             for delivery in deliveries:
                 tasks.enqueue_on_commit(DELIVER, delivery_id=delivery.pk)
         emails = []
-        if issue is not None and issue.severity in ("P1", "P2"):
+        if issue is not None and issue.severity in URGENT_SEVERITIES:
             consultants = [u for u in _members(project, (Role.CONSULTANT_LEAD, Role.CONSULTANT)) if u.pk != actor_id]
             emails = _notify(
                 kind=NotificationKind.ISSUE_NEW,

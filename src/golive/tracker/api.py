@@ -105,7 +105,9 @@ class IssueListView(ProjectScopedView):
     """The project's issues; any member reports one (customer members included)."""
 
     roles = {"GET": ANY_MEMBER, "POST": ANY_MEMBER}
-    project_related = ("sla_policy",)  # the intake computes the SLA dues
+    # The intake (the hottest write of a go-live spike) reads the current phase and computes the SLA dues; the
+    # issue list reads no relation of the project.
+    project_select = ("current_phase", "sla_policy")
 
     @extend_schema(
         parameters=[PROJECT_KEY_PARAMETER, *LIST_PARAMETERS], responses={200: IssueOutputSerializer(many=True)}

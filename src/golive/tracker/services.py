@@ -198,7 +198,7 @@ def issue_create(
             "reported_at": issue.reported_at,
         },
     )
-    publish("issue.created", project_id=project.pk, actor_id=actor.pk, issue=issue.pk)
+    publish("issue.created", project_id=project.pk, actor_id=actor.pk, hints={"severity": severity}, issue=issue.pk)
     return issue
 
 
