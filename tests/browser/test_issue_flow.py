@@ -77,3 +77,25 @@ def test_hypercare_dashboard_draws_the_chart(live_server, world, browser):
     )
     assert datasets[0] == datasets[1] >= 6  # bars and the fitted curve, one value per label
     assert errors == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_desk_filters_apply_on_change_without_script_errors(live_server, world, browser):
+    """Choosing a filter re-renders the results in place (htmx, the URL follows) and the page's triggers parse."""
+    from golive.tracker import services as tracker_services
+
+    tracker_services.issue_create(actor=world.lead, project=world.project, title="Still open")
+    done = tracker_services.issue_create(actor=world.lead, project=world.project, title="Already fixed")
+    tracker_services.issue_set_status(actor=world.lead, issue=done, status="resolved", note="fixed")
+
+    page = log_in(browser, live_server, "consultant", world.password)
+    problems = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.goto(live_server.url + "/projects/ACME/issues/")
+    sync_api.expect(page.locator("#issue-results")).to_contain_text("Already fixed")
+    page.select_option("#issues-open", "true")
+    page.wait_for_url("**/projects/ACME/issues/?*open=true*")
+    sync_api.expect(page.locator("#issue-results")).not_to_contain_text("Already fixed")
+    sync_api.expect(page.locator("#issue-results")).to_contain_text("Still open")
+    assert problems == []
