@@ -53,6 +53,52 @@ def _choices(members: dict) -> list[tuple[str, str]]:
 # -- Runbook -------------------------------------------------------------------------------------------------
 
 
+class RefsInput(forms.TextInput):
+    """Refs typed in one box (``A, B``); several values of the same name (a script's ``depends_on=A&depends_on=B``)
+    are read too. A box rather than a list of every ref: a runbook may have thousands of steps."""
+
+    def value_from_datadict(self, data, files, name):
+        if hasattr(data, "getlist"):
+            return ", ".join(value for value in data.getlist(name) if value)
+        return data.get(name)
+
+    def format_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(value)
+        return super().format_value(value)
+
+
+class RefsField(forms.Field):
+    """Refs of steps of the runbook, separated by commas or spaces; each must be one of ``refs`` (when given)."""
+
+    widget = RefsInput
+    default_error_messages = forms.MultipleChoiceField.default_error_messages
+
+    def __init__(self, *args, refs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refs = refs
+
+    def to_python(self, value) -> list[str]:
+        if not value:
+            return []
+        if isinstance(value, list | tuple):
+            value = ",".join(value)
+        found = []
+        for ref in value.replace(",", " ").split():
+            if ref not in found:
+                found.append(ref)
+        return found
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        known = set(self.refs) if self.refs is not None else None
+        for ref in value:
+            if known is not None and ref not in known:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": ref}
+                )
+
+
 class StepForm(IdsMixin, forms.Form):
     """Add a step to the runbook; the owner is a member's username, the dependencies are refs of the runbook."""
 
@@ -66,10 +112,10 @@ class StepForm(IdsMixin, forms.Form):
     planned_minutes = forms.IntegerField(
         min_value=1, max_value=MAX_STEP_MINUTES, initial=15, label=gettext_lazy("Planned minutes")
     )
-    depends_on = forms.MultipleChoiceField(
+    depends_on = RefsField(
         required=False,
         label=gettext_lazy("Depends on"),
-        help_text=gettext_lazy("The step starts once these are done or skipped."),
+        help_text=gettext_lazy("Refs separated by commas. The step starts once these are done or skipped."),
     )
     start_offset_minutes = forms.IntegerField(
         required=False,
@@ -84,10 +130,10 @@ class StepForm(IdsMixin, forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Description")
     )
 
-    def __init__(self, *args, members: dict, refs: list[str], **kwargs):
+    def __init__(self, *args, members: dict, refs=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].choices = _choices(members)
-        self.fields["depends_on"].choices = [(ref, ref) for ref in refs]
+        self.fields["depends_on"].refs = refs
 
 
 class StepActionForm(IdsMixin, forms.Form):

@@ -84,10 +84,12 @@ def critical_path(
     minutes: Mapping[str, int],
     *,
     position: Mapping[str, int] | None = None,
+    ordered: Sequence[str] | None = None,
 ) -> CriticalPath:
-    """The chain of dependent steps with the largest sum of ``minutes`` (minutes still to run per step)."""
+    """The chain of dependent steps with the largest sum of ``minutes`` (minutes still to run per step).
+    ``ordered``: ``order(dependencies, position=position)`` when the caller has it already."""
     best: dict[str, tuple[int, str | None]] = {}
-    for ref in order(dependencies, position=position):
+    for ref in order(dependencies, position=position) if ordered is None else ordered:
         before = max(
             ((best[need][0], need) for need in dependencies[ref] if need in best),
             default=(0, None),

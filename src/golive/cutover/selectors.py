@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import zoneinfo
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -111,66 +114,350 @@ class Board:
         return round(100 * sum(b.step.status in SATISFIED for b in forward) / len(forward))
 
 
-def runbook_board(*, project: Project, now: dt.datetime | None = None) -> Board:
-    """The runbook in dependency order with planned starts, the critical path of what remains, the ETA, the
-    point of no return and whether rollback is open. Three queries whatever the number of steps."""
-    now = now or timezone.now()
-    runbook = Runbook.objects.filter(project=project).first()
-    steps = list(step_list(project=project)) if runbook else []
+class _PlanStep(NamedTuple):
+    """The columns of a step that the plan needs (order, critical path, ETA, what may start): no text, no joins."""
+
+    id: int
+    ref: str
+    position: int
+    depends_on: list
+    status: str
+    planned_minutes: int
+    started_at: dt.datetime | None
+    rollback: bool
+    point_of_no_return: bool
+
+
+PLAN_FIELDS = _PlanStep._fields
+
+
+@dataclass
+class _Plan:
+    """The runbook's arithmetic over every step, from full rows or from ``_PlanStep`` tuples alike."""
+
+    by_ref: dict
+    ordered: list[str]
+    critical: list[str]
+    minutes: int
+    target: dt.datetime | None
+    ponr: object | None
+    ponr_passed: bool
+    rollback_open: bool
+
+
+def _plan(project: Project, runbook: Runbook | None, steps: list, now: dt.datetime) -> _Plan:
     by_ref = {s.ref: s for s in steps}
     position = {s.ref: i for i, s in enumerate(steps)}
     dependencies = {s.ref: [r for r in s.depends_on if r in by_ref] for s in steps}
     ordered = plan.order(dependencies, position=position)
     forward = {ref: deps for ref, deps in dependencies.items() if not by_ref[ref].rollback}
+    # Unless a forward step waits on a rollback step, the forward steps in the order of all are their own order.
+    reuse = all(d in forward for deps in forward.values() for d in deps)
     forward = {ref: [d for d in deps if d in forward] for ref, deps in forward.items()}
     remaining = {ref: _remaining_minutes(by_ref[ref], now) for ref in forward}
-    path = plan.critical_path(forward, remaining, position=position)
-    critical = [ref for ref in path.refs if remaining[ref] > 0]
-    target = target_instant(project, runbook)
+    forward_order = [ref for ref in ordered if ref in forward] if reuse else None
+    path = plan.critical_path(forward, remaining, position=position, ordered=forward_order)
     failed_forward = any(s.status == StepStatus.FAILED and not s.rollback for s in steps)
     ponr = next((s for s in steps if s.point_of_no_return), None)
     ponr_passed = bool(ponr and ponr.status == StepStatus.DONE)
-    rollback_open = failed_forward and not ponr_passed
-    rows = []
-    for ref in ordered:
-        step = by_ref[ref]
-        waiting = [d for d in step.depends_on if d not in by_ref or by_ref[d].status not in SATISFIED]
-        startable = step.status in (StepStatus.PENDING, StepStatus.FAILED) and not waiting
-        if step.rollback:
-            startable = startable and rollback_open
-        planned_start = step.planned_start
-        if planned_start is None and step.start_offset_minutes is not None and target is not None:
-            planned_start = target + dt.timedelta(minutes=step.start_offset_minutes)
-        overrun = (
-            step.status == StepStatus.IN_PROGRESS
-            and step.started_at is not None
-            and now > step.started_at + dt.timedelta(minutes=step.planned_minutes)
-        )
-        rows.append(
-            BoardStep(
-                step=step,
-                planned_start=planned_start,
-                on_critical_path=ref in critical,
-                can_start=startable,
-                waiting_for=waiting,
-                overrun=overrun,
-            )
-        )
+    return _Plan(
+        by_ref=by_ref,
+        ordered=ordered,
+        critical=[ref for ref in path.refs if remaining[ref] > 0],
+        minutes=path.minutes,
+        target=target_instant(project, runbook),
+        ponr=ponr,
+        ponr_passed=ponr_passed,
+        rollback_open=failed_forward and not ponr_passed,
+    )
+
+
+def _waiting(step, by_ref: dict) -> list[str]:
+    return [d for d in step.depends_on if d not in by_ref or by_ref[d].status not in SATISFIED]
+
+
+def _startable(step, by_ref: dict, rollback_open: bool) -> bool:
+    startable = step.status in (StepStatus.PENDING, StepStatus.FAILED) and not _waiting(step, by_ref)
+    return startable and (rollback_open or not step.rollback)
+
+
+def _board_step(step: RunbookStep, the_plan: _Plan, critical: set[str], now: dt.datetime) -> BoardStep:
+    planned_start = step.planned_start
+    if planned_start is None and step.start_offset_minutes is not None and the_plan.target is not None:
+        planned_start = the_plan.target + dt.timedelta(minutes=step.start_offset_minutes)
+    overrun = (
+        step.status == StepStatus.IN_PROGRESS
+        and step.started_at is not None
+        and now > step.started_at + dt.timedelta(minutes=step.planned_minutes)
+    )
+    return BoardStep(
+        step=step,
+        planned_start=planned_start,
+        on_critical_path=step.ref in critical,
+        can_start=_startable(step, the_plan.by_ref, the_plan.rollback_open),
+        waiting_for=_waiting(step, the_plan.by_ref),
+        overrun=overrun,
+    )
+
+
+def runbook_board(*, project: Project, now: dt.datetime | None = None) -> Board:
+    """The runbook in dependency order with planned starts, the critical path of what remains, the ETA, the
+    point of no return and whether rollback is open. Three queries whatever the number of steps; every step is
+    loaded (the API, the CSV export and the report show them all; the board page uses ``runbook_board_page``)."""
+    now = now or timezone.now()
+    runbook = Runbook.objects.filter(project=project).first()
+    steps = list(step_list(project=project)) if runbook else []
+    the_plan = _plan(project, runbook, steps, now)
+    critical = set(the_plan.critical)
+    rows = [_board_step(the_plan.by_ref[ref], the_plan, critical, now) for ref in the_plan.ordered]
     counts = dict.fromkeys(StepStatus.values, 0)
     for step in steps:
         counts[step.status] += 1
     return Board(
         project=project,
-        target_at=target,
+        target_at=the_plan.target,
         steps=rows,
-        critical_path=critical,
-        remaining_minutes=path.minutes,
-        eta=now + dt.timedelta(minutes=path.minutes) if steps else None,
+        critical_path=the_plan.critical,
+        remaining_minutes=the_plan.minutes,
+        eta=now + dt.timedelta(minutes=the_plan.minutes) if steps else None,
         counts=counts,
         running=[s.ref for s in steps if s.status == StepStatus.IN_PROGRESS],
-        point_of_no_return=ponr.ref if ponr else None,
-        point_of_no_return_passed=ponr_passed,
-        rollback_available=rollback_open,
+        point_of_no_return=the_plan.ponr.ref if the_plan.ponr else None,
+        point_of_no_return_passed=the_plan.ponr_passed,
+        rollback_available=the_plan.rollback_open,
+        now=now,
+    )
+
+
+# The board page shows a window of the runbook: one page of the forward steps, one of the rollback plan, and the
+# steps that need someone now (running, failed, ready to start); every figure still covers the whole runbook.
+BOARD_PAGE_SIZE = 20
+ROLLBACK_PAGE_SIZE = 10
+BOARD_NOW_LIMIT = 10
+
+
+@dataclass
+class StepWindow:
+    """One page of a list of steps in dependency order: ``rows`` are steps ``first``..``last`` of ``total``."""
+
+    rows: list[BoardStep]
+    number: int
+    total: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return _pages(self.total, self.size)
+
+    @property
+    def first(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.number * self.size, self.total)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+@dataclass
+class NowStep:
+    """A step that needs someone now, and the page of the board where its row (with its buttons) is."""
+
+    board_step: BoardStep
+    page: int
+    rollback: bool
+
+
+@dataclass
+class BoardPage:
+    """What the cutover board page shows: the figures of the whole runbook (counts and progress aggregated in
+    SQL, remaining time and ETA from the critical path), a page of the forward steps and one of the rollback
+    plan in dependency order, and the steps that need someone now. A fixed number of queries, and only the rows
+    on show are loaded in full, however long the runbook."""
+
+    project: Project
+    target_at: dt.datetime | None
+    critical_path: list[str]
+    remaining_minutes: int
+    eta: dt.datetime | None
+    counts: dict[str, int]
+    forward_total: int
+    forward_satisfied: int
+    running: list[str]
+    point_of_no_return: str | None
+    point_of_no_return_passed: bool
+    rollback_available: bool
+    steps: StepWindow
+    rollback_steps: StepWindow
+    now_steps: list[NowStep]
+    now_more: int
+    now: dt.datetime = field(default_factory=timezone.now)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def percent_done(self) -> int:
+        if not self.forward_total:
+            return 0
+        return round(100 * self.forward_satisfied / self.forward_total)
+
+
+def _pages(total: int, size: int) -> int:
+    return max(1, -(-total // size))
+
+
+def _page_number(wanted: int | None, total: int, size: int, default: int = 1) -> int:
+    """``wanted`` (or ``default``) held within the pages there are: a stale link lands on the last page."""
+    number = default if wanted is None else wanted
+    return min(max(1, number), _pages(total, size))
+
+
+def _runbook_counts(runbook: Runbook | None) -> tuple[dict[str, int], int, int]:
+    """Steps by status, forward steps and forward steps done or skipped: one aggregate query."""
+    counts = dict.fromkeys(StepStatus.values, 0)
+    if runbook is None:
+        return counts, 0, 0
+    forward = Q(rollback=False)
+    figures = RunbookStep.objects.filter(runbook=runbook).aggregate(
+        forward=Count("id", filter=forward),
+        forward_satisfied=Count("id", filter=forward & Q(status__in=SATISFIED)),
+        **{f"status_{value}": Count("id", filter=Q(status=value)) for value in StepStatus.values},
+    )
+    for value in StepStatus.values:
+        counts[value] = figures[f"status_{value}"]
+    return counts, figures["forward"], figures["forward_satisfied"]
+
+
+def _instant(value) -> dt.datetime | None:
+    """A timestamp as the database driver returns it: aware (PostgreSQL), or naive or text in UTC (SQLite)."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def _plan_steps(runbook: Runbook) -> list[_PlanStep]:
+    """The plan columns of every step of the runbook, in position order. Read through the cursor: at thousands of
+    steps the ORM's per-value converters cost more than the plan itself, and only running steps need their start
+    as a datetime."""
+    columns = RunbookStep.objects.filter(runbook=runbook).order_by("position", "id").values_list(*PLAN_FIELDS)
+    sql, params = columns.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    loads, running = json.loads, StepStatus.IN_PROGRESS.value
+    return [
+        _PlanStep(
+            pk,
+            ref,
+            position,
+            loads(depends_on) if isinstance(depends_on, str) else depends_on or [],
+            status,
+            minutes,
+            _instant(started_at) if status == running else None,
+            rollback,
+            ponr,
+        )
+        for pk, ref, position, depends_on, status, minutes, started_at, rollback, ponr in rows
+    ]
+
+
+def runbook_board_page(
+    *,
+    project: Project,
+    page: int | None = None,
+    rollback_page: int | None = None,
+    now: dt.datetime | None = None,
+) -> BoardPage:
+    """The cutover board's window of the runbook. ``page`` (1-based) of the forward steps in dependency order
+    defaults to the page of the first step not yet done or skipped: where the cutover stands now.
+
+    Four queries whatever the number of steps: the runbook, the plan columns of every step (no text, no joins,
+    for the order, the critical path and what may start), the counts (aggregated), and the full rows on show."""
+    now = now or timezone.now()
+    runbook = Runbook.objects.filter(project=project).first()
+    light = _plan_steps(runbook) if runbook else []
+    the_plan = _plan(project, runbook, light, now)
+    counts, forward_total, forward_satisfied = _runbook_counts(runbook)
+
+    by_ref = the_plan.by_ref
+    forward = [ref for ref in the_plan.ordered if not by_ref[ref].rollback]
+    rollback = [ref for ref in the_plan.ordered if by_ref[ref].rollback]
+    index = {ref: i for i, ref in enumerate(forward)}
+    index.update({ref: i for i, ref in enumerate(rollback)})
+    current = next((i for i, ref in enumerate(forward) if by_ref[ref].status not in SATISFIED), 0)
+    number = _page_number(page, len(forward), BOARD_PAGE_SIZE, default=current // BOARD_PAGE_SIZE + 1)
+    rollback_number = _page_number(rollback_page, len(rollback), ROLLBACK_PAGE_SIZE)
+    on_page = forward[(number - 1) * BOARD_PAGE_SIZE : number * BOARD_PAGE_SIZE]
+    rollback_on_page = rollback[(rollback_number - 1) * ROLLBACK_PAGE_SIZE : rollback_number * ROLLBACK_PAGE_SIZE]
+
+    # Running first, then failed, then ready to start, each in dependency order.
+    urgency = {StepStatus.IN_PROGRESS: 0, StepStatus.FAILED: 1}
+    needing = [
+        ref
+        for ref in the_plan.ordered
+        if by_ref[ref].status in urgency
+        or (
+            by_ref[ref].status == StepStatus.PENDING
+            and (the_plan.rollback_open or not by_ref[ref].rollback)
+            and all(d in by_ref and by_ref[d].status in SATISFIED for d in by_ref[ref].depends_on)
+        )
+    ]
+    needing.sort(key=lambda ref: urgency.get(by_ref[ref].status, 2))
+    now_refs = needing[:BOARD_NOW_LIMIT]
+
+    wanted = {by_ref[ref].id for ref in (*on_page, *rollback_on_page, *now_refs)}
+    full = {s.ref: s for s in step_list(project=project).filter(runbook=runbook, pk__in=wanted)} if wanted else {}
+    critical = set(the_plan.critical)
+
+    def rows(refs):
+        return [_board_step(full[ref], the_plan, critical, now) for ref in refs if ref in full]
+
+    now_steps = [
+        NowStep(
+            board_step=_board_step(full[ref], the_plan, critical, now),
+            page=index[ref] // (ROLLBACK_PAGE_SIZE if by_ref[ref].rollback else BOARD_PAGE_SIZE) + 1,
+            rollback=by_ref[ref].rollback,
+        )
+        for ref in now_refs
+        if ref in full
+    ]
+    return BoardPage(
+        project=project,
+        target_at=the_plan.target,
+        critical_path=the_plan.critical,
+        remaining_minutes=the_plan.minutes,
+        eta=now + dt.timedelta(minutes=the_plan.minutes) if light else None,
+        counts=counts,
+        forward_total=forward_total,
+        forward_satisfied=forward_satisfied,
+        running=[ref for ref in the_plan.ordered if by_ref[ref].status == StepStatus.IN_PROGRESS],
+        point_of_no_return=the_plan.ponr.ref if the_plan.ponr else None,
+        point_of_no_return_passed=the_plan.ponr_passed,
+        rollback_available=the_plan.rollback_open,
+        steps=StepWindow(rows=rows(on_page), number=number, total=len(forward), size=BOARD_PAGE_SIZE),
+        rollback_steps=StepWindow(
+            rows=rows(rollback_on_page), number=rollback_number, total=len(rollback), size=ROLLBACK_PAGE_SIZE
+        ),
+        now_steps=now_steps,
+        now_more=len(needing) - len(now_refs),
         now=now,
     )
 

@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -126,31 +128,70 @@ def _row(board_step, board, user, consultant: bool) -> dict:
     }
 
 
+def _now_row(now_step, board, user, consultant: bool) -> dict:
+    """A step that needs someone now, linked to its row: on this page, or on the page of the board that has it."""
+    row = _row(now_step.board_step, board, user, consultant)
+    shown = board.rollback_steps.number if now_step.rollback else board.steps.number
+    anchor = f"#step-{row['step'].ref}"
+    if now_step.page == shown:
+        return {**row, "href": anchor}
+    pages = {"page": board.steps.number, "rollback_page": board.rollback_steps.number}
+    pages["rollback_page" if now_step.rollback else "page"] = now_step.page
+    return {**row, "href": f"?{urlencode(pages)}{anchor}"}
+
+
+def _page_param(request, name: str) -> int | None:
+    """A page number from the query string (also on a step action's POST), or None when absent or not a number."""
+    try:
+        return int(request.GET[name])
+    except (KeyError, ValueError):
+        return None
+
+
+def _page_query(request) -> str:
+    """The board's page parameters of this request, to come back to the same page after a plain form post."""
+    kept = {name: number for name in ("page", "rollback_page") if (number := _page_param(request, name)) is not None}
+    return f"?{urlencode(kept)}" if kept else ""
+
+
 def _board_context(request, project, roles, **extra) -> dict:
-    board = selectors.runbook_board(project=project)
+    page, rollback_page = _page_param(request, "page"), _page_param(request, "rollback_page")
+    board = selectors.runbook_board_page(project=project, page=page, rollback_page=rollback_page)
     consultant = bool(roles & CONSULTANTS)
-    rows = [_row(b, board, request.user, consultant) for b in board.steps]
+    # The refresh keeps a page the viewer chose, and otherwise follows the cutover to the page where it stands.
+    chosen = {
+        name: number
+        for name, number, wanted in (
+            ("page", board.steps.number, page),
+            ("rollback_page", board.rollback_steps.number, rollback_page),
+        )
+        if wanted is not None
+    }
+    # A step action keeps the page that was on show, so the row acted on stays in view.
+    shown = {"page": board.steps.number, "rollback_page": board.rollback_steps.number}
     context = {
         **_tabs(roles),
         "tab": "runbook",
         "project": project,
         "roles": roles,
         "board": board,
-        "rows": [row for row in rows if not row["step"].rollback],
-        "rollback_rows": [row for row in rows if row["step"].rollback],
+        "rows": [_row(b, board, request.user, consultant) for b in board.steps.rows],
+        "rollback_rows": [_row(b, board, request.user, consultant) for b in board.rollback_steps.rows],
+        "now_rows": [_now_row(n, board, request.user, consultant) for n in board.now_steps],
+        "refresh_query": f"?{urlencode(chosen)}" if chosen else "",
+        "shown_query": f"?{urlencode(shown)}",
         "done_count": board.counts[StepStatus.DONE] + board.counts[StepStatus.SKIPPED],
         "status_counts": [(value, name, board.counts[value]) for value, name in StepStatus.choices],
         "remaining_text": duration_text(board.remaining_minutes),
-        "finished": bool(board.steps) and board.remaining_minutes == 0,
+        "finished": bool(board.total) and board.remaining_minutes == 0,
         "can_plan": consultant,
     }
     # The planning forms sit outside the board fragment: the 30-second refresh does not load their choices.
     if consultant and not is_htmx(request):
-        refs = [b.step.ref for b in board.steps]
         members = _members(project)
         templates = list(selectors.runbook_template_list())
         context.update(
-            step_form=StepForm(members=members, refs=refs),
+            step_form=StepForm(members=members),
             clone_form=CloneForm(templates=templates),
             template_form=TemplateSaveForm(),
             target_form=TargetForm(initial={"target_at": board.target_at}),
@@ -216,7 +257,7 @@ def step_action(request, key, ref, action):
             notice = STEP_NOTICES[action] % {"ref": step.ref}
             if not is_htmx(request):
                 messages.success(request, notice)
-                return redirect("web:cutover-board", key=project.key)
+                return redirect(reverse("web:cutover-board", args=[project.key]) + _page_query(request))
             return _render_board(request, project, roles, notice=notice)
     else:
         error = " ".join(" ".join(errors) for errors in form.errors.values())
