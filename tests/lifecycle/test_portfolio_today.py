@@ -262,3 +262,139 @@ class TestPagesOfManyItems:
         body = response.content.decode()
         assert whole[0]["ref"] in body
         assert f"{len(whole)}" in body
+
+
+class TestOnlyTheGatesThatCanGiveAnItem:
+    """Gates are evaluated for the projects whose phase is due within the horizon, or whose gate asks for a
+    sign-off: the others are narrowed away in SQL, so the work follows what needs me, not how many projects I
+    have. The items, their order and the counts stay what the whole evaluation gives."""
+
+    @pytest.fixture
+    def evaluated(self, monkeypatch):
+        from golive.lifecycle import today
+
+        seen: list[str] = []
+        real = today.evaluate_gates
+
+        def recording(phases):
+            phases = list(phases)
+            seen.extend(phase.project.key for phase in phases)
+            return real(phases)
+
+        monkeypatch.setattr(today, "evaluate_gates", recording)
+        return seen
+
+    def test_projects_not_due_are_not_evaluated(self, world, api, evaluated):
+        for n in range(6):
+            build.project(world, f"LATE{n}", go_live_in=build.kickoff_due_in(30 + n))
+        build.project(world, "SOON", go_live_in=build.kickoff_due_in(3))
+        build.project(world, "SLIP", go_live_in=build.kickoff_due_in(-4))
+        items = _items(api, world.lead, "gate_due")
+        assert [(item["project"], item["overdue"]) for item in items] == [("SLIP", True), ("SOON", False)]
+        assert sorted(evaluated) == ["SLIP", "SOON"]
+
+    def test_a_gate_asking_for_my_signoff_is_evaluated_whatever_its_date(self, world, api, evaluated):
+        build.gone_live(world.project, actor=world.lead, days_ago=20)
+        build.project(world, "LATER", go_live_in=build.kickoff_due_in(40))
+        (item,) = _items(api, world.customer_lead, "signoff_waiting")
+        assert item["project"] == "ACME"
+        assert evaluated == ["ACME"]
+
+    def test_a_due_gate_that_passes_gives_no_item(self, world, api):
+        from golive.engagement import services as engagement_services
+
+        project = build.project(world, "DONE", go_live_in=build.kickoff_due_in(2))
+        engagement_services.meeting_create(
+            actor=world.lead,
+            project=project,
+            kind="kickoff",
+            title="Kickoff",
+            starts_at=timezone.now() - dt.timedelta(days=1),
+            attendees=[world.lead],
+        )
+        engagement_services.requirement_create(actor=world.lead, project=project, ref="R1", title="Orders")
+        assert [item["project"] for item in _items(api, world.lead, "gate_due")] == []
+
+
+class TestTheSameListAsBefore:
+    """A mixed portfolio gives every kind of item; each page is the slice of the whole list, the counts are
+    over all of them, and the order is the documented one (overdue first, then by due time)."""
+
+    @pytest.fixture
+    def mixed(self, world):
+        build.mixed_portfolio(world, 0, 8, issues=3)
+        build.project(world, "SOON", go_live_in=build.kickoff_due_in(3))
+        return world
+
+    @pytest.mark.parametrize("user", ["lead", "customer_lead"])
+    def test_pages_are_slices_of_the_whole_list(self, mixed, api, user):
+        whole_body = api(getattr(mixed, user)).get(URL, {"page_size": 1000}).json()
+        whole = whole_body["results"]
+        assert whole_body["count"] == len(whole) == sum(whole_body["counts"].values())
+        pages, page = [], 1
+        while True:
+            body = api(getattr(mixed, user)).get(URL, {"page_size": 4, "page": page}).json()
+            assert body["count"] == len(whole) and body["counts"] == whole_body["counts"]
+            pages += body["results"]
+            if body["next"] is None:
+                break
+            page += 1
+        assert pages == whole
+
+    def test_the_leads_list(self, mixed, api):
+        body = api(mixed.lead).get(URL, {"page_size": 1000}).json()
+        counts = body["counts"]
+        assert counts == {
+            "sla_breach": 24,
+            "sla_near_breach": 0,
+            "gate_due": 7,
+            "signoff_waiting": 0,
+            "go_no_go_vote": 2,
+            "retro_action": 0,
+        }
+        # Kickoff 3 days late (P000, P004); hypercare (P003, P007), SOON and deployment (P002, P006) due this week.
+        gates = [(i["project"], i["overdue"]) for i in body["results"] if i["kind"] == "gate_due"]
+        assert gates == [
+            ("P000", True),
+            ("P004", True),
+            ("P003", False),
+            ("P007", False),
+            ("SOON", False),
+            ("P002", False),
+            ("P006", False),
+        ]
+        overdue = [item["overdue"] for item in body["results"]]
+        assert overdue == sorted(overdue, reverse=True)  # overdue first
+        (soon,) = [i for i in body["results"] if i["project"] == "SOON"]
+        assert soon["title"] == "Kickoff gate fails" and "Kickoff meeting held" in soon["detail"]
+        assert soon["due_date"] == (build.today() + dt.timedelta(days=3)).isoformat()
+
+
+def _query_count(client, url, params) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_the_query_count_is_pinned_and_the_same_for_12_and_50_due_gates(world, api):
+    """The candidate gates 1, the kickoff gate's criteria 2 (meetings, requirements), votes 0 (none in
+    deployment), retro actions 1, the SLA issues 2 (counts, the page's rows); the API client is authenticated
+    without a query. Pages 1 and 2 cost the same."""
+    client = api(world.lead)
+
+    def grow(first: int, last: int) -> None:
+        for n in range(first, last):
+            build.project(world, f"D{n:03d}", go_live_in=build.kickoff_due_in(n % 9 - 4))
+
+    grow(0, 5)
+    grow(5, 12)  # two pages of ten at both sizes
+    small = [_query_count(client, URL, {"page_size": 10, "page": page}) for page in (1, 2)]
+    grow(12, 50)
+    body = client.get(URL, {"page_size": 10, "page": 2}).json()
+    assert body["count"] == body["counts"]["gate_due"] == 50  # each due between 4 days ago and 4 days ahead
+    large = [_query_count(client, URL, {"page_size": 10, "page": page}) for page in (1, 2)]
+    assert small == large == [6, 6]

@@ -19,6 +19,7 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Sequence
 
+from django.db import connection
 from django.db.models import BooleanField, Case, Count, DateTimeField, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
@@ -151,8 +152,34 @@ def _issue_items(rows, *, now: dt.datetime, limit: int | None) -> list[dict]:
     return items
 
 
+def _gate_candidates(user, visible, *, now: dt.datetime, days: int) -> list[Membership]:
+    """The caller's memberships that could give a gate, sign-off or vote item, narrowed in SQL: a phase due
+    within ``days`` days of the latest local today anywhere (a superset, checked exactly per project afterwards)
+    for the gate roles, a gate that names an approval sign-off, or the deployment phase (votes). The other
+    projects are never loaded."""
+    latest_today = now.astimezone(dt.UTC).date() + dt.timedelta(days=1)
+    due = Q(role__in=GATE_ROLES, project__current_phase__planned_end__lte=latest_today + dt.timedelta(days=days))
+    if connection.vendor == "postgresql":
+        asks_signoff = Q(project__current_phase__gate__contains=[{"code": SIGNOFF_CODE}])
+    else:
+        # JSON containment is PostgreSQL's; elsewhere a text match, a superset (the specs are checked below).
+        asks_signoff = Q(project__current_phase__gate__icontains=SIGNOFF_CODE)
+    return list(
+        Membership.objects.order_by()
+        .filter(
+            user=user, project__in=visible, project__status=Project.Status.ACTIVE, project__current_phase__isnull=False
+        )
+        .filter(due | asks_signoff | Q(project__current_phase__key="deployment"))
+        .select_related("project", "project__current_phase")
+    )
+
+
 def _gate_items(memberships: list[Membership], *, now: dt.datetime, days: int) -> list[dict]:
-    """Gates due soon and sign-offs waiting, from one batched evaluation of the current gates concerned."""
+    """Gates due soon and sign-offs waiting, from one batched evaluation of the current gates concerned.
+
+    Whether a gate gives an item needs its evaluation, so every candidate is evaluated (the counts are exact);
+    the items themselves are stubs with what the order reads (kind, project, due date, overdue) and a ``build``
+    that makes the full item, called only for the items of the page (``_built``)."""
     wanted: dict[int, Membership] = {}
     for membership in memberships:
         project = membership.project
@@ -178,7 +205,6 @@ def _gate_items(memberships: list[Membership], *, now: dt.datetime, days: int) -
         project, evaluation = membership.project, evaluations[phase_pk]
         phase = project.current_phase
         today = now.astimezone(zoneinfo.ZoneInfo(project.timezone)).date()
-        url = reverse("web:project", args=[project.key])
         # The evaluation lists the criteria in the order of the phase's gate.
         failing = [
             (spec, row)
@@ -187,31 +213,43 @@ def _gate_items(memberships: list[Membership], *, now: dt.datetime, days: int) -
         ]
         due = phase.planned_end
         if membership.role in GATE_ROLES and failing and due is not None and (due - today).days <= days:
-            items.append(
-                _item(
-                    "gate_due",
-                    project,
-                    title=_("%(phase)s gate fails") % {"phase": _(phase.name)},
-                    detail=", ".join(row["label"] for _spec, row in failing),
-                    url=url,
-                    due_date=due,
-                    overdue=due < today,
-                )
-            )
+            items.append(_stub("gate_due", project, phase, due=due, overdue=due < today, failing=failing))
         mine = [row for spec, row in failing if row["code"] == SIGNOFF_CODE and _signoff_role(spec) == membership.role]
         if mine and all(row["code"] == SIGNOFF_CODE for _spec, row in failing):
             items.append(
-                _item(
-                    "signoff_waiting",
-                    project,
-                    title=_("Sign off %(phase)s") % {"phase": _(phase.name)},
-                    detail=mine[0]["detail"],
-                    url=url,
-                    due_date=due,
-                    overdue=due is not None and due < today,
-                )
+                _stub("signoff_waiting", project, phase, due=due, overdue=due is not None and due < today, mine=mine)
             )
     return items
+
+
+def _stub(kind: str, project, phase, *, due, overdue: bool, failing=(), mine=()) -> dict:
+    """What the order of a gate item reads; ``build`` makes the item (translated title, detail, link). One gate
+    item per project and kind, so the title (the order's last key) never decides between two of them."""
+
+    def build() -> dict:
+        url = reverse("web:project", args=[project.key])
+        if kind == "gate_due":
+            title = _("%(phase)s gate fails") % {"phase": _(phase.name)}
+            detail = ", ".join(row["label"] for _spec, row in failing)
+        else:
+            title = _("Sign off %(phase)s") % {"phase": _(phase.name)}
+            detail = mine[0]["detail"]
+        return _item(kind, project, title=title, detail=detail, url=url, due_date=due, overdue=overdue)
+
+    return {
+        "kind": kind,
+        "project": project.key,
+        "title": "",
+        "due_at": None,
+        "due_date": due,
+        "overdue": overdue,
+        "number": 0,
+        "build": build,
+    }
+
+
+def _built(items: list[dict]) -> list[dict]:
+    return [item["build"]() if "build" in item else item for item in items]
 
 
 def _signoff_role(spec: dict) -> str:
@@ -326,15 +364,11 @@ def today_items(
     ``items`` is a :class:`TodayItems`: its length is the total, and with ``limit`` only the first ``limit`` items
     are built (a page ``p`` of ``size`` items needs ``limit=p * size``). SLA items are counted in the database."""
     now = now or timezone.now()
-    visible = project_list_for_user(user)
-    memberships = list(
-        Membership.objects.filter(user=user, project__in=visible.values("pk")).select_related(
-            "project", "project__current_phase"
-        )
-    )
+    visible = project_list_for_user(user).values("pk")
     led = Membership.objects.filter(user=user, role=Role.CONSULTANT_LEAD).values("project_id")
-    rows = _issue_rows(user, visible.values("pk"), led, now=now, hours=hours)
-    others = _gate_items(memberships, now=now, days=days) + _vote_items(user, memberships) + _retro_items(user, now=now)
+    rows = _issue_rows(user, visible, led, now=now, hours=hours)
+    candidates = _gate_candidates(user, visible, now=now, days=days)
+    others = _gate_items(candidates, now=now, days=days) + _vote_items(user, candidates) + _retro_items(user, now=now)
     counts = dict.fromkeys(KINDS, 0)
     for item in others:
         counts[item["kind"]] += 1
@@ -351,4 +385,5 @@ def today_items(
     total = sum(counts.values())
     if limit is not None:
         items = items[:limit]
+    items = _built(items)
     return {"as_of": now, "hours": hours, "days": days, "counts": counts, "items": TodayItems(items, total)}
