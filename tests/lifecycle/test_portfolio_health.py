@@ -17,7 +17,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _row(world, key: str = "ACME", user=None) -> dict:
-    rows = portfolio.portfolio_rows(portfolio.visible_projects(user or world.admin))
+    visible = portfolio.visible_projects(user or world.admin)
+    rows = portfolio.portfolio_rows(visible)
+    # Every state built here also checks the ranks that filter and sort by health: the same colours.
+    ranks = {r["key"]: (r["health"], r["days_late"], r["rag"]) for r in portfolio.health_ranks(visible)}
+    assert ranks == {r["key"]: (r["health"], r["days_late"], r["rag"]) for r in rows}
     return next(row for row in rows if row["key"] == key)
 
 
@@ -210,3 +214,40 @@ def test_the_light_health_pass_agrees_with_the_full_rows(world):
     }
     assert light == full
     assert {rag for _health, rag, _reasons in full.values()} >= {"red", "green"}
+
+
+def test_the_health_ranks_agree_with_the_full_rows_and_keep_the_order(world):
+    """The ranks behind ``?health=`` and ``?sort=health`` (SQL figures, full health only where they cannot tell)
+    give the colours, schedule health and days late of the full rows, and so the same order and pages."""
+    build.mixed_portfolio(world, 0, 8, issues=3)
+    build.project(world, "LATER", go_live_in=build.kickoff_due_in(20))
+    build.project(world, "SOON", go_live_in=build.kickoff_due_in(3))
+    build.project(world, "SLIP", go_live_in=build.kickoff_due_in(-10))
+    visible = portfolio.visible_projects(world.admin)
+    full = portfolio.portfolio_rows(visible)
+    ranks = portfolio.health_ranks(visible)
+    assert {r["key"]: (r["health"], r["days_late"], r["rag"]) for r in ranks} == {
+        r["key"]: (r["health"], r["days_late"], r["rag"]) for r in full
+    }
+    assert {r["rag"] for r in ranks} >= {"red", "amber", "green"}
+    for descending in (False, True):
+        expected = [r["key"] for r in portfolio.sort_rows_by_health(full, descending=descending)]
+        assert [r["key"] for r in portfolio.sort_rows_by_health(ranks, descending=descending)] == expected
+
+
+def test_only_the_projects_the_figures_cannot_tell_get_the_full_health(world, monkeypatch):
+    build.project(world, "LATER", go_live_in=build.kickoff_due_in(20))  # green, not due: decided by SQL
+    build.project(world, "SLIP", go_live_in=build.kickoff_due_in(-10))  # red by its lateness: decided by SQL
+    build.project(world, "SOON", go_live_in=build.kickoff_due_in(3))  # green so far, its gate is due: full
+    seen: list[str] = []
+    real = portfolio.health_rows
+
+    def recording(projects, **kwargs):
+        projects = list(projects)
+        seen.extend(p.key for p in projects)
+        return real(projects, **kwargs)
+
+    monkeypatch.setattr(portfolio, "health_rows", recording)
+    ranks = {r["key"]: r["rag"] for r in portfolio.health_ranks(portfolio.visible_projects(world.admin))}
+    assert (ranks["LATER"], ranks["SLIP"], ranks["SOON"]) == ("green", "red", "amber")
+    assert "SOON" in seen and "LATER" not in seen and "SLIP" not in seen

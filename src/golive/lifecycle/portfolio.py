@@ -24,7 +24,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, DateField, F, Max, Q, QuerySet, When
+from django.db.models import Case, Count, DateField, Exists, F, Max, OuterRef, Q, QuerySet, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -222,8 +222,9 @@ def matching_health(projects: list[Project], filters: PortfolioFilters, *, now=N
     """``projects`` narrowed by the health filter (which needs their computed health); all without one."""
     if not filters.health or filters.health == "closed":
         return projects
-    keep = {row["key"] for row in health_rows(projects, now=now) if _matches_health(row, filters.health)}
-    return [p for p in projects if p.key in keep]
+    ranks = health_ranks(Project.objects.filter(pk__in=[p.pk for p in projects]), now=now)
+    keep = {row["pk"] for row in ranks if _matches_health(row, filters.health)}
+    return [p for p in projects if p.pk in keep]
 
 
 def sort_rows_by_health(rows: list[dict], *, descending: bool = False) -> list[dict]:
@@ -240,16 +241,17 @@ def light_projects(qs: QuerySet[Project]) -> QuerySet[Project]:
 
 def portfolio_candidates(user, filters: PortfolioFilters, *, now: dt.datetime | None = None):
     """What to paginate: the ORM queryset when only SQL filters apply; else the ids of the matching projects in
-    order, from their health alone (the full rows are computed for the page only, by ``rows_for_page``)."""
+    order, from their health ranks (``health_ranks``: SQL figures, the full health only where they cannot tell;
+    the full rows are computed for the page only, by ``rows_for_page``)."""
     qs = filtered_projects(user, filters)
     if not filters.needs_rows:
         return qs
-    rows = health_rows(light_projects(qs), now=now)
+    rows = health_ranks(qs, now=now)
     if filters.health:
         rows = [row for row in rows if _matches_health(row, filters.health)]
     if filters.sort.lstrip("-") == "health":
         rows = sort_rows_by_health(rows, descending=filters.sort.startswith("-"))
-    return [row["project"].pk for row in rows]
+    return [row["pk"] for row in rows]
 
 
 def rows_for_page(user, page_items, *, now: dt.datetime | None = None) -> list[dict]:
@@ -550,6 +552,94 @@ def health_rows(projects, *, now: dt.datetime | None = None) -> list[dict]:
     return rows
 
 
+def health_ranks(qs: QuerySet[Project], *, now: dt.datetime | None = None) -> list[dict]:
+    """``{pk, key, status, health, days_late, rag}`` of every project of ``qs``, in its order, for filtering and
+    sorting by health: the same values as ``health_rows`` at a fraction of the cost.
+
+    One query of plain values (the current phase's planned end, the go-live, the window, and whether an open
+    issue is past an SLA due time, with and without P1/P2) decides the schedule health and every red, and every
+    amber but two: a failing gate and rising hypercare arrivals only add amber. So only the projects still green
+    whose phase is due within ``GATE_DUE_DAYS`` or whose hypercare window is open get the full ``health_rows``
+    (their gates, issues and arrivals); the others never load a gate or an issue."""
+    from golive.tracker.models import Issue
+
+    now = now or timezone.now()
+    real_now = timezone.now()  # the schedule health counts days from now, like ``selectors.project_health``
+    open_breached = Issue.objects.filter(project=OuterRef("pk")).filter(open_q(), breached_q(now))
+    values = (
+        qs.prefetch_related(None)
+        .select_related(None)
+        .annotate(
+            any_breached=Exists(open_breached),
+            high_breached=Exists(open_breached.filter(severity__in=HIGH_SEVERITIES)),
+        )
+        .values(
+            "pk",
+            "key",
+            "status",
+            "timezone",
+            "planned_go_live",
+            "current_phase_id",
+            "current_phase__planned_end",
+            "golive__at",
+            "hypercare_window__starts_at",
+            "hypercare_window__exited_at",
+            "hypercare_window__status",
+            "any_breached",
+            "high_breached",
+        )
+    )
+    zones: dict[str, zoneinfo.ZoneInfo] = {}
+    rows, uncertain = [], []
+    for v in values:
+        tz = zones.setdefault(v["timezone"], zoneinfo.ZoneInfo(v["timezone"]))
+        row = {"pk": v["pk"], "key": v["key"], "status": v["status"], "health": "on_track", "days_late": 0, "rag": None}
+        rows.append(row)
+        if v["status"] == Project.Status.CLOSED:
+            row["health"] = "closed"
+            continue
+        today = now.astimezone(tz).date()
+        planned_end = v["current_phase__planned_end"]
+        if v["current_phase_id"] is not None and planned_end is not None:
+            late = (real_now.astimezone(tz).date() - planned_end).days
+            if late > 0:
+                row["health"], row["days_late"] = ("late" if late > LATE_DAYS else "at_risk"), late
+        levels = {_lateness(row["days_late"])}
+        if v["planned_go_live"] and v["golive__at"] is None:
+            levels.add(_lateness((today - v["planned_go_live"]).days))
+        if v["high_breached"]:
+            levels.add("red")
+        elif v["any_breached"]:
+            levels.add("amber")
+        if "red" in levels:
+            row["rag"] = "red"
+        elif "amber" in levels:
+            row["rag"] = "amber"
+        else:
+            row["rag"] = "green"
+            gate_may_fail = (
+                v["status"] == Project.Status.ACTIVE
+                and v["current_phase_id"] is not None
+                and planned_end is not None
+                and (planned_end - today).days <= GATE_DUE_DAYS
+            )
+            starts, exited = v["hypercare_window__starts_at"], v["hypercare_window__exited_at"]
+            window_open = (
+                starts is not None
+                and starts <= now
+                and not (exited is not None and exited <= now)
+                and v["hypercare_window__status"] in ("active", "extended")
+            )
+            if gate_may_fail or window_open:
+                uncertain.append(row)
+    if uncertain:
+        found = light_projects(Project.objects.filter(pk__in=[row["pk"] for row in uncertain]))
+        full = {r["project"].pk: r["rag"] for r in health_rows(found, now=now)}
+        for row in uncertain:
+            row["rag"] = full[row["pk"]]
+    return rows
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Rows
 
@@ -640,8 +730,8 @@ def golive_calendar(
     )
     if filters.health and filters.health != "closed":
         if matching_pks is None:
-            found = light_projects(Project.objects.filter(pk__in=[c["pk"] for c in candidates]))
-            matching_pks = {row["project"].pk for row in health_rows(found) if _matches_health(row, filters.health)}
+            found = Project.objects.filter(pk__in=[c["pk"] for c in candidates])
+            matching_pks = {row["pk"] for row in health_ranks(found) if _matches_health(row, filters.health)}
         candidates = [c for c in candidates if c["pk"] in matching_pks]
     buckets = []
     for n in range(weeks):
