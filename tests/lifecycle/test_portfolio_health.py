@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -251,3 +252,30 @@ def test_only_the_projects_the_figures_cannot_tell_get_the_full_health(world, mo
     ranks = {r["key"]: r["rag"] for r in portfolio.health_ranks(portfolio.visible_projects(world.admin))}
     assert (ranks["LATER"], ranks["SLIP"], ranks["SOON"]) == ("green", "red", "amber")
     assert "SOON" in seen and "LATER" not in seen and "SLIP" not in seen
+
+
+@pytest.mark.parametrize(
+    ("zone", "offset"), [("Asia/Seoul", 540), ("Asia/Kolkata", 330), ("UTC", 0), ("America/Los_Angeles", None)]
+)
+def test_a_zone_without_an_offset_change_over_the_period_has_a_fixed_offset(zone, offset):
+    since = dt.datetime(2026, 2, 20, tzinfo=dt.UTC)
+    until = dt.datetime(2026, 3, 20, tzinfo=dt.UTC)  # Los Angeles moves its clocks on 8 March
+    assert portfolio._fixed_offset_minutes(zone, since, until) == offset
+
+
+@pytest.mark.parametrize("zone", ["Asia/Kolkata", "America/Los_Angeles"])
+def test_arrivals_count_on_the_local_day_of_the_project(world, zone):
+    """Issues just before and after local midnight land on their local days, with a fixed offset (shifted in
+    the database) as with daylight saving time (converted per row)."""
+    project = build.gone_live(
+        build.project(world, "TZ", go_live_in=-10, timezone_name=zone), actor=world.lead, days_ago=6
+    )
+    tz = ZoneInfo(zone)
+    local_midnight = dt.datetime.combine(timezone.now().astimezone(tz).date() - dt.timedelta(days=2), dt.time(), tz)
+    for minutes in (-20, -5, 5, 20, 30):
+        at = local_midnight + dt.timedelta(minutes=minutes)
+        tracker_services.issue_create(actor=world.lead, project=project, title="Edge", severity="P3", reported_at=at)
+    project = portfolio.light_projects(portfolio.visible_projects(world.admin).filter(key="TZ")).get()
+    days = portfolio.window_days([project], now=timezone.now())[project.pk].counts
+    day = local_midnight.date()
+    assert (days.get(day - dt.timedelta(days=1)), days.get(day)) == (2, 3)

@@ -24,7 +24,8 @@ import zoneinfo
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, DateField, Exists, F, Max, OuterRef, Q, QuerySet, When
+from django.db import connection
+from django.db.models import Case, Count, DateField, Exists, F, Func, Max, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -317,16 +318,37 @@ def issue_figures(project_ids, *, now: dt.datetime) -> dict[int, dict]:
     return {row.pop("project_id"): row for row in rows}
 
 
-def local_day(timezones) -> TruncDate | Case:
-    """``reported_at`` as a date in each issue's project time zone: one expression whatever the zones."""
+def _fixed_offset_minutes(zone: str, since: dt.datetime, until: dt.datetime) -> int | None:
+    """The zone's UTC offset in minutes when it is the same all through ``[since, until]`` (no daylight saving
+    change in between, checked day by day), else None."""
+    tz = zoneinfo.ZoneInfo(zone)
+    offset = since.astimezone(tz).utcoffset()
+    day = since
+    while day < until:
+        day += dt.timedelta(days=1)
+        if min(day, until).astimezone(tz).utcoffset() != offset:
+            return None
+    return int(offset.total_seconds()) // 60
+
+
+def _local_date_expression(zone: str, since: dt.datetime | None, until: dt.datetime | None):
+    """``reported_at`` as a local date in ``zone``. On SQLite, where ``TruncDate`` with a time zone calls back into
+    Python for every row, a zone with one offset over the period shifts natively (``date(x, '+540 minutes')``)."""
+    if connection.vendor == "sqlite" and since is not None and until is not None:
+        minutes = _fixed_offset_minutes(zone, since, until)
+        if minutes is not None:
+            return Func(F("reported_at"), Value(f"{minutes:+d} minutes"), function="date", output_field=DateField())
+    return TruncDate("reported_at", tzinfo=zoneinfo.ZoneInfo(zone))
+
+
+def local_day(timezones, *, since: dt.datetime | None = None, until: dt.datetime | None = None):
+    """``reported_at`` as a date in each issue's project time zone: one expression whatever the zones (the issues
+    reported between ``since`` and ``until``, when given, let SQLite shift fixed offsets natively)."""
     zones = sorted(set(timezones)) or ["UTC"]
     if len(zones) == 1:
-        return TruncDate("reported_at", tzinfo=zoneinfo.ZoneInfo(zones[0]))
+        return _local_date_expression(zones[0], since, until)
     return Case(
-        *[
-            When(project__timezone=zone, then=TruncDate("reported_at", tzinfo=zoneinfo.ZoneInfo(zone)))
-            for zone in zones
-        ],
+        *[When(project__timezone=zone, then=_local_date_expression(zone, since, until)) for zone in zones],
         output_field=DateField(),
     )
 
@@ -354,7 +376,13 @@ def window_days(projects, *, now: dt.datetime) -> dict[int, WindowDays]:
             Q(project__hypercare_window__exited_at__isnull=True)
             | Q(reported_at__lte=F("project__hypercare_window__exited_at"))
         )
-        .annotate(day=local_day(p.timezone for p in with_window))
+        .annotate(
+            day=local_day(
+                (p.timezone for p in with_window),
+                since=min(p.hypercare_window.starts_at for p in with_window),
+                until=now,
+            )
+        )
         .values("project_id", "day")
         .annotate(n=Count("id"), high=Max("reported_at", filter=Q(severity__in=HIGH_SEVERITIES)))
         .order_by()
