@@ -20,6 +20,8 @@ OWNER_OR_LEAD = LEADS | {"consultant"}
 
 ROUTES = [
     ("web:retro", "get", None, ANY_MEMBER, "board"),
+    ("web:retro-more", "get", {"column": "went_well", "offset": "1"}, ANY_MEMBER, "board"),
+    ("web:retro-actions-more", "get", {"offset": "1"}, ANY_MEMBER, "board"),
     ("web:retro-item-add", "post", {"column": "went_well", "text": "Quick answers"}, ANY_MEMBER, "board"),
     (
         "web:retro-item-add",

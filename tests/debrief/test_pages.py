@@ -16,7 +16,13 @@ from tests.debrief.builders import KOREAN_NAME, full_project
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-BOARD_MAX_QUERIES = 9
+# Session and user, project and roles, members, carried-over actions, notes per column (one aggregate), votes per
+# group (one aggregate), a page of each column, a page of the actions and the actions open and done (one aggregate).
+BOARD_MAX_QUERIES = 13
+# "Show more": session and user, project and roles, then the votes per group and the next notes of the column, or
+# the next actions.
+MORE_QUERIES = 6
+ACTIONS_MORE_QUERIES = 5
 REPORT_PAGE_MAX_QUERIES = 52
 
 
@@ -148,12 +154,19 @@ def test_board_query_count_does_not_grow(client, world, django_assert_max_num_qu
     with django_assert_max_num_queries(BOARD_MAX_QUERIES):
         client.get(url)
     before = _queries(client, url)
-    for n in range(15):
+    for n in range(45):
         item = services.retro_item_create(
-            actor=world.customer_member, project=world.project, column=("went_well", "action")[n % 2], text=f"N{n}"
+            actor=world.customer_member,
+            project=world.project,
+            column=("went_well", "to_improve", "action")[n % 3],
+            text=f"N{n}",
+            group="Speed" if n % 5 == 0 else "",
         )
         services.retro_vote_toggle(actor=world.lead, item=item)
     assert _queries(client, url) == before
+    more = reverse("web:retro-more", args=["ACME"]) + "?column=went_well&offset=10"
+    assert _queries(client, more) == MORE_QUERIES
+    assert _queries(client, reverse("web:retro-actions-more", args=["ACME"]) + "?offset=10") == ACTIONS_MORE_QUERIES
 
 
 def test_report_page_query_count_is_pinned(client, world, django_assert_max_num_queries):

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from golive.debrief.models import PublishedReport, RetroAction, RetroColumn, RetroItem, RetroVote
@@ -85,6 +85,52 @@ def retro_item_list(*, project, user=None) -> QuerySet[RetroItem]:
     return qs.order_by("column", "group", "-vote_count", "id")
 
 
+def retro_group_votes(*, project) -> dict[str, dict[str, int]]:
+    """``{column: {group label: votes of all its notes}}`` for the groups with votes: one aggregate query."""
+    totals: dict[str, dict[str, int]] = {value: {} for value in RetroColumn.values}
+    rows = (
+        RetroVote.objects.filter(item__project=project)
+        .exclude(item__group="")
+        .values_list("item__column", "item__group")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    for column, group, total in rows:
+        totals.setdefault(column, {})[group] = total
+    return totals
+
+
+def retro_item_ranked(*, project, column: str, user=None, group_votes: dict[str, int] | None = None):
+    """A column of the board, most voted first, as the board pages it. A group of notes ranks by the votes of all
+    its notes together (``group_votes``: ``retro_group_votes(project=...)[column]``), its notes side by side, most
+    voted first; a note of no group ranks by its own votes. Ties: the group label, then the oldest note first."""
+    if group_votes is None:
+        group_votes = retro_group_votes(project=project)[column]
+    ranks = [When(group=label, then=Value(total)) for label, total in sorted(group_votes.items())]
+    rank = Case(*ranks, default=F("vote_count")) if ranks else F("vote_count")
+    return (
+        retro_item_list(project=project, user=user)
+        .filter(column=column)
+        .annotate(rank=rank)
+        .order_by("-rank", "group", "-vote_count", "id")
+    )
+
+
+def retro_column_counts(*, project) -> dict[str, int]:
+    """Notes per column of the board: one aggregate query."""
+    counts = RetroItem.objects.filter(project=project).aggregate(
+        **{value: Count("pk", filter=Q(column=value)) for value in RetroColumn.values}
+    )
+    return {value: counts[value] for value in RetroColumn.values}
+
+
+def retro_action_counts(*, project) -> dict[str, int]:
+    """Open and done actions of the project: one aggregate query."""
+    return RetroAction.objects.filter(project=project).aggregate(
+        open=Count("pk", filter=Q(done_at__isnull=True)), done=Count("pk", filter=Q(done_at__isnull=False))
+    )
+
+
 def retro_item_get(*, project, pk: int) -> RetroItem:
     from django.http import Http404
 
@@ -159,8 +205,12 @@ __all__ = [
     "published_projects",
     "published_report_get",
     "published_report_list",
+    "retro_action_counts",
     "retro_action_get",
     "retro_action_list",
+    "retro_column_counts",
+    "retro_group_votes",
     "retro_item_get",
     "retro_item_list",
+    "retro_item_ranked",
 ]

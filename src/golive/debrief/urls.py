@@ -7,6 +7,8 @@ from golive.debrief import views
 
 urlpatterns = [
     path("", views.retro_board, name="retro"),
+    path("more/", views.retro_more, name="retro-more"),
+    path("actions/more/", views.retro_actions_more, name="retro-actions-more"),
     path("items/", views.item_add, name="retro-item-add"),
     path("items/<int:item_id>/vote/", views.item_vote, name="retro-item-vote"),
     path("items/<int:item_id>/edit/", views.item_edit, name="retro-item-edit"),

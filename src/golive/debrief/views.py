@@ -111,32 +111,91 @@ def _card(item, user, roles) -> dict:
     }
 
 
-def _columns(project, user, roles) -> list[dict]:
-    """The three columns, each with its notes grouped under their labels (ungrouped notes last)."""
-    columns = {value: {"key": value, "title": label, "groups": {}} for value, label in RetroColumn.choices}
-    for item in selectors.retro_item_list(project=project, user=user):
-        groups = columns[item.column]["groups"]
-        groups.setdefault(item.group, []).append(_card(item, user, roles))
-    result = []
-    for column in columns.values():
-        labels = sorted(label for label in column["groups"] if label)
-        ordered = [(label, column["groups"][label]) for label in labels]
-        if "" in column["groups"]:
-            ordered.append(("", column["groups"][""]))
-        result.append({"key": column["key"], "title": column["title"], "groups": ordered})
-    return result
+# The board shows the most voted notes of each column and the actions a page at a time; "Show more" brings the next
+# page (htmx appends it; without JavaScript the board reloads with more). A column never shows more than the most.
+RETRO_PAGE_SIZE = 10
+ACTIONS_PAGE_SIZE = 10
+MAX_SHOWN = 500
+
+
+def _shown(request, name: str, page_size: int) -> int:
+    """How many rows the viewer asked to see (``?show_<name>=N``): a page at least, ``MAX_SHOWN`` at most."""
+    try:
+        wanted = int(request.GET.get(f"show_{name}", page_size))
+    except ValueError:
+        wanted = page_size
+    return min(max(wanted, page_size), MAX_SHOWN)
+
+
+def _offset(request) -> int:
+    try:
+        return min(max(int(request.GET.get("offset", 0)), 0), MAX_SHOWN)
+    except ValueError:
+        return 0
+
+
+def _blocks(cards: list[dict], previous_group: str | None) -> list[dict]:
+    """Cards in runs of the same group: each run under its label, except a run that goes on with the group of
+    the card shown just before it (the previous page)."""
+    blocks: list[dict] = []
+    for card in cards:
+        label = card["item"].group
+        if blocks and blocks[-1]["label"] == label:
+            blocks[-1]["cards"].append(card)
+        else:
+            continued = not blocks and previous_group is not None and previous_group == label
+            blocks.append({"label": label, "continued": continued, "cards": [card]})
+    return blocks
+
+
+def _column_page(project, user, roles, column: str, *, offset: int, limit: int, group_votes: dict) -> dict:
+    """``limit`` notes of a column from ``offset`` in rank order (one query: the note before them tells whether
+    the first goes on with its group, the one after whether there are more)."""
+    ranked = selectors.retro_item_ranked(project=project, column=column, user=user, group_votes=group_votes)
+    items = list(ranked[max(offset - 1, 0) : offset + limit + 1])
+    previous = items.pop(0).group if offset > 0 and items else None
+    has_more = len(items) > limit
+    items = items[:limit]
+    return {
+        "blocks": _blocks([_card(item, user, roles) for item in items], previous),
+        "next_offset": offset + len(items),
+        "has_more": has_more,
+    }
+
+
+def _columns(request, project, roles) -> list[dict]:
+    """The three columns, each with its count and its most voted notes (grouped notes side by side)."""
+    counts = selectors.retro_column_counts(project=project)
+    group_votes = selectors.retro_group_votes(project=project)
+    columns = []
+    for value, label in RetroColumn.choices:
+        limit = _shown(request, value, RETRO_PAGE_SIZE)
+        page = _column_page(project, request.user, roles, value, offset=0, limit=limit, group_votes=group_votes[value])
+        columns.append({"key": value, "title": label, "count": counts[value], **page})
+    return columns
+
+
+def _actions_page(project, *, offset: int, limit: int) -> dict:
+    """``limit`` actions from ``offset`` (open first, soonest due first), and whether there are more."""
+    actions = list(selectors.retro_action_list(project=project)[offset : offset + limit + 1])
+    shown = actions[:limit]
+    return {"actions": shown, "has_more": len(actions) > limit, "next_offset": offset + len(shown)}
 
 
 def _board_context(request, project, roles, **extra) -> dict:
     members = _members(project)
     today = timezone.localdate()
-    actions = list(selectors.retro_action_list(project=project))
+    actions = _actions_page(project, offset=0, limit=_shown(request, "actions", ACTIONS_PAGE_SIZE))
     context = {
         "nav": "debrief",
         "project": project,
         "roles": roles,
-        "columns": _columns(project, request.user, roles),
-        "actions": actions,
+        "columns": _columns(request, project, roles),
+        "actions": actions["actions"],
+        "actions_more": actions,
+        "action_counts": selectors.retro_action_counts(project=project),
+        "page_size": RETRO_PAGE_SIZE,
+        "actions_page_size": ACTIONS_PAGE_SIZE,
         "today": today,
         "members": members,
         "item_form": ItemForm(members=members),
@@ -196,6 +255,47 @@ def retro_board(request, key):
     and due dates; and open actions of the team's earlier projects."""
     project, roles = project_for_request(request, key, ANY_MEMBER)
     return _board(request, project, roles)
+
+
+@login_required
+@require_GET
+def retro_more(request, key):
+    """The next notes of a column (``?column=...&offset=N``), for the board's "Show more": the cards and, when
+    there are more still, the next "Show more"."""
+    project, roles = project_for_request(request, key, ANY_MEMBER)
+    column = request.GET.get("column")
+    if column not in RetroColumn.values:
+        return HttpResponse("column: " + _("Unknown column."), status=400, content_type="text/plain; charset=utf-8")
+    offset = _offset(request)
+    group_votes = selectors.retro_group_votes(project=project)[column]
+    page = _column_page(
+        project, request.user, roles, column, offset=offset, limit=RETRO_PAGE_SIZE, group_votes=group_votes
+    )
+    context = {
+        "project": project,
+        "column": {"key": column, **page},
+        "page_size": RETRO_PAGE_SIZE,
+        "can_group": bool(roles & CONSULTANTS),
+    }
+    return render_page(request, "debrief/_retro_more.html", context)
+
+
+@login_required
+@require_GET
+def retro_actions_more(request, key):
+    """The next actions of the board's table (``?offset=N``): their rows and, when there are more still, the next
+    "Show more" row."""
+    project, roles = project_for_request(request, key, ANY_MEMBER)
+    page = _actions_page(project, offset=_offset(request), limit=ACTIONS_PAGE_SIZE)
+    context = {
+        "project": project,
+        "actions": page["actions"],
+        "actions_more": page,
+        "actions_page_size": ACTIONS_PAGE_SIZE,
+        "today": timezone.localdate(),
+        "is_lead": _is_lead(roles),
+    }
+    return render_page(request, "debrief/_retro_action_rows.html", context)
 
 
 @login_required
@@ -410,5 +510,7 @@ __all__ = [
     "report_page",
     "report_publish",
     "report_published",
+    "retro_actions_more",
     "retro_board",
+    "retro_more",
 ]
