@@ -19,6 +19,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k advance -x"`.
 PYTEST_ARGS ?=
+# `make test` and `make test-postgres` run on this many pytest-xdist workers: `auto` (one per CPU), a number, or 0
+# for a single process (e.g. `make test PYTEST_WORKERS=0 PYTEST_ARGS="--pdb -k advance"`). The other suites
+# (browser, Celery, poppler, reliability) start servers, workers and browsers of their own: one process each.
+PYTEST_WORKERS ?= auto
+XDIST = -n $(PYTEST_WORKERS)
 REDIS_URL ?= redis://127.0.0.1:6379/15
 # The reliability suite's Celery workers share this Redis database (flushed before use).
 RELIABILITY_REDIS_URL ?= redis://127.0.0.1:6379/14
@@ -60,13 +65,13 @@ run-stack: $(STAMP) ## the production profile on this machine: gunicorn + Celery
 	GOLIVE_DATA_DIR=$${GOLIVE_DATA_DIR:-$(VAR)/stack} DATABASE_URL=$(STACK_POSTGRES_URL) GOLIVE_BROKER_URL=$(STACK_REDIS_URL) \
 	  GOLIVE_BIND=$(HOST):$(PORT) GOLIVE_LOG_FORMAT=$${GOLIVE_LOG_FORMAT:-json} $(BIN)/python -m golive.stack $(STACK_ARGS)
 
-test: $(STAMP) ## run the test suite on the embedded SQLite database (no other service needed)
+test: $(STAMP) ## run the test suite on the embedded SQLite database on PYTEST_WORKERS= xdist workers (default auto; no other service needed)
 	rm -rf $(VAR)/test && mkdir -p $(VAR)/test
-	$(call TEST_ENV,test) $(PYTEST) -m "not browser and not celery and not poppler and not reliability" $(PYTEST_ARGS)
+	$(call TEST_ENV,test) $(PYTEST) $(XDIST) -m "not browser and not celery and not poppler and not reliability" $(PYTEST_ARGS)
 
-test-postgres: $(STAMP) ## run the test suite on PostgreSQL (POSTGRES_URL=, default postgres://postgres@127.0.0.1:5432/golive)
+test-postgres: $(STAMP) ## run the test suite on PostgreSQL on PYTEST_WORKERS= xdist workers (POSTGRES_URL=, default postgres://postgres@127.0.0.1:5432/golive)
 	rm -rf $(VAR)/test-postgres && mkdir -p $(VAR)/test-postgres
-	$(call TEST_ENV,test-postgres) DATABASE_URL=$(POSTGRES_URL) $(PYTEST) -m "not browser and not celery and not poppler and not reliability" $(PYTEST_ARGS)
+	$(call TEST_ENV,test-postgres) DATABASE_URL=$(POSTGRES_URL) $(PYTEST) $(XDIST) -m "not browser and not celery and not poppler and not reliability" $(PYTEST_ARGS)
 
 test-poppler: $(STAMP) ## run the tests that read PDFs with poppler's pdftotext (needs poppler-utils)
 	rm -rf $(VAR)/test-poppler && mkdir -p $(VAR)/test-poppler

@@ -2,14 +2,43 @@
 
 from __future__ import annotations
 
+import os
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from golive.accounts import services as account_services
 from golive.accounts.models import Organization, Role
 from tests.factories import PASSWORD, OrganizationFactory, UserFactory, make_project
+
+# A shared 2-core machine running the suite on parallel workers is too busy for hypothesis' 200 ms per example:
+# a slow example is not a failure here (the tests that care about speed time themselves).
+hypothesis_settings.register_profile("golive", deadline=None)
+hypothesis_settings.load_profile("golive")
+
+
+def pytest_configure(config):
+    """Under pytest-xdist (``make test PYTEST_WORKERS=...``) each worker gets its own data directory.
+
+    The settings were read before any conftest loads, from the target's ``GOLIVE_DATA_DIR`` (``var/test``): the
+    controller created the secret key there before starting the workers, and nothing else of it is shared. The
+    default upload directory moves to ``<data dir>/<worker>/uploads``, and ``GOLIVE_DATA_DIR`` points there too
+    for any process a test starts without a data directory of its own. The databases are per worker already:
+    pytest-django suffixes the test database name with the worker id (``test_golive_gw0``), and the SQLite
+    file below carries the process id.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    from django.conf import settings
+
+    data_dir = settings.DATA_DIR / worker
+    settings.MEDIA_ROOT = data_dir / "uploads"
+    settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
+    os.environ["GOLIVE_DATA_DIR"] = str(data_dir)
+
 
 ROLE_USERS = ["admin", "lead", "consultant", "support", "customer_lead", "customer_member", "outsider"]
 
