@@ -54,7 +54,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite part")
     parser.add_argument("--no-sqlite-sweep", action="store_true", help="skip the 100,000-issue sweep on SQLite")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
-    parser.add_argument("--intake-requests", type=int, default=60, help="POSTs per client and path (default 60)")
+    parser.add_argument("--intake-requests", type=int, default=250, help="POSTs per client and path (default 250)")
     parser.add_argument("--bare-requests", type=int, default=100, help="GET /bench/bare per client (default 100)")
     parser.add_argument("--hypercare-requests", type=int, default=10, help="hypercare GETs per client (default 10)")
     parser.add_argument(

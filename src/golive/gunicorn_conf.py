@@ -1,14 +1,16 @@
 """gunicorn settings of the production profile: ``gunicorn -c python:golive.gunicorn_conf golive.wsgi:application``.
 
 Tuned for a machine that runs the web processes beside PostgreSQL, Redis and a Celery worker (docs/deploy.md):
-threaded workers, so a request waiting on the database does not hold a core, and a worker count that follows the
-cores. Every value can be overridden by an environment variable (or by gunicorn's own command-line flags).
+a worker count that follows the cores, each worker serving one request at a time (a request is mostly Python
+work, and more threads in one interpreter only queue for its lock: measured in docs/deploy.md) while its gthread
+loop keeps idle keep-alive connections open. Every value can be overridden by an environment variable (or by
+gunicorn's own command-line flags).
 
 | variable | default | meaning |
 | --- | --- | --- |
 | ``GOLIVE_BIND`` | ``127.0.0.1:8000`` | address to listen on (put a TLS-terminating proxy in front) |
 | ``GOLIVE_WEB_WORKERS`` | cores + 1, at most 8 | worker processes |
-| ``GOLIVE_WEB_THREADS`` | 4 | threads per worker (gthread) |
+| ``GOLIVE_WEB_THREADS`` | 1 | request threads per worker (gthread); more for requests that wait on slow I/O |
 | ``GOLIVE_WEB_TIMEOUT`` | 60 | seconds before a silent worker is restarted |
 | ``GOLIVE_WEB_MAX_REQUESTS`` | 20000 | requests after which a worker is replaced (with jitter), 0 to never |
 """
@@ -32,13 +34,13 @@ def _int(name: str, default: int, low: int, high: int) -> int:
 
 
 def default_workers(cores: int | None = None) -> int:
-    """One worker per core plus one (threads absorb the waits on the database), at most 8."""
+    """One worker per core plus one (the extra one serves while another waits on the database), at most 8."""
     return max(2, min(8, (cores or os.cpu_count() or 1) + 1))
 
 
 bind = os.environ.get("GOLIVE_BIND", "127.0.0.1:8000")
 workers = _int("GOLIVE_WEB_WORKERS", default_workers(), 1, 64)
-threads = _int("GOLIVE_WEB_THREADS", 4, 1, 64)
+threads = _int("GOLIVE_WEB_THREADS", 1, 1, 64)
 worker_class = "gthread"
 timeout = _int("GOLIVE_WEB_TIMEOUT", 60, 5, 3600)
 graceful_timeout = 30
