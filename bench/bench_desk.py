@@ -535,8 +535,8 @@ def run_part(args) -> dict:
 
             background = "Celery worker on Redis" if args.broker_url else "background work inline"
             result["server"] = (
-                f"gunicorn (golive.gunicorn_conf), {args.workers} workers x {gunicorn_conf.threads} threads; "
-                f"{background}"
+                f"gunicorn (golive.gunicorn_conf), {args.workers} workers x "
+                f"{harness.plural(gunicorn_conf.threads, 'thread')}; {background}"
             )
         else:
             result["server"] = "golive serve (waitress, 8 threads)"
