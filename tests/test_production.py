@@ -214,7 +214,7 @@ def _gunicorn_conf(monkeypatch, **env):
 
 def test_gunicorn_defaults_follow_the_cores_with_threaded_workers(monkeypatch):
     conf = _gunicorn_conf(monkeypatch)
-    assert conf.worker_class == "gthread" and conf.threads == 1
+    assert conf.worker_class == "gthread" and conf.threads == 2
     assert conf.workers == conf.default_workers()
     assert [conf.default_workers(c) for c in (1, 2, 4, 16)] == [2, 3, 5, 8]
     assert conf.bind == "127.0.0.1:8000"

@@ -1,16 +1,17 @@
 """gunicorn settings of the production profile: ``gunicorn -c python:golive.gunicorn_conf golive.wsgi:application``.
 
 Tuned for a machine that runs the web processes beside PostgreSQL, Redis and a Celery worker (docs/deploy.md):
-a worker count that follows the cores, each worker serving one request at a time (a request is mostly Python
-work, and more threads in one interpreter only queue for its lock: measured in docs/deploy.md) while its gthread
-loop keeps idle keep-alive connections open. Every value can be overridden by an environment variable (or by
-gunicorn's own command-line flags).
+a worker count that follows the cores and two request threads per worker, measured in docs/deploy.md: a second
+thread serves while the first waits on the database (the dashboards), more threads only queue for the
+interpreter's lock on Python-bound requests (the issue intake) and stretch their tail latency. The gthread loop keeps
+idle keep-alive connections open whatever the thread count. Every value can be overridden by an environment
+variable (or by gunicorn's own command-line flags).
 
 | variable | default | meaning |
 | --- | --- | --- |
 | ``GOLIVE_BIND`` | ``127.0.0.1:8000`` | address to listen on (put a TLS-terminating proxy in front) |
 | ``GOLIVE_WEB_WORKERS`` | cores + 1, at most 8 | worker processes |
-| ``GOLIVE_WEB_THREADS`` | 1 | request threads per worker (gthread); more for requests that wait on slow I/O |
+| ``GOLIVE_WEB_THREADS`` | 2 | request threads per worker (gthread) |
 | ``GOLIVE_WEB_TIMEOUT`` | 60 | seconds before a silent worker is restarted |
 | ``GOLIVE_WEB_MAX_REQUESTS`` | 20000 | requests after which a worker is replaced (with jitter), 0 to never |
 """
@@ -40,7 +41,7 @@ def default_workers(cores: int | None = None) -> int:
 
 bind = os.environ.get("GOLIVE_BIND", "127.0.0.1:8000")
 workers = _int("GOLIVE_WEB_WORKERS", default_workers(), 1, 64)
-threads = _int("GOLIVE_WEB_THREADS", 1, 1, 64)
+threads = _int("GOLIVE_WEB_THREADS", 2, 1, 64)
 worker_class = "gthread"
 timeout = _int("GOLIVE_WEB_TIMEOUT", 60, 5, 3600)
 graceful_timeout = 30
