@@ -16,6 +16,7 @@ Usage from a benchmark script::
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import http.client
@@ -24,6 +25,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -196,6 +198,24 @@ def load(
 # The instance: data dir, database, Django in this process, the server in a subprocess
 
 
+def _stop_group(process: subprocess.Popen, *, timeout: float) -> None:
+    """SIGTERM to the process's session (started with ``start_new_session``), SIGKILL after ``timeout``; then
+    SIGKILL to whatever of it is left (a Celery beat whose worker was killed would outlive it)."""
+
+    def signal_group(signum: int) -> None:
+        with contextlib.suppress(ProcessLookupError):  # the whole group has exited
+            os.killpg(process.pid, signum)
+
+    if process.poll() is None:
+        signal_group(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            signal_group(signal.SIGKILL)
+            process.wait()
+    signal_group(signal.SIGKILL)
+
+
 def plural(count: int, noun: str) -> str:
     """``1 thread``, ``4 threads``."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
@@ -341,6 +361,7 @@ class Instance:
                     stdout=worker_log,
                     stderr=subprocess.STDOUT,
                     cwd=self.data_dir,
+                    start_new_session=True,  # stopped as a group: its pool and embedded beat too
                 )
                 worker_log.close()
         elif server == "gunicorn":
@@ -361,7 +382,9 @@ class Instance:
         self.server_name = server
         env = {**os.environ, **self.environment(), **extra_env}
         log = self.server_log.open("ab")
-        self.server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=self.data_dir)
+        self.server = subprocess.Popen(
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=self.data_dir, start_new_session=True
+        )
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -382,22 +405,11 @@ class Instance:
 
     def stop_server(self) -> None:
         worker, self.worker = self.worker, None
-        if worker is not None and worker.poll() is None:
-            worker.terminate()
-            try:
-                worker.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
+        if worker is not None:
+            _stop_group(worker, timeout=20)
         if self.server is None:
             return
-        if self.server.poll() is None:
-            self.server.terminate()
-            try:
-                self.server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.server.kill()
-                self.server.wait()
+        _stop_group(self.server, timeout=10)
         self.server = None
 
     # -- facts for the report ----------------------------------------------------------------------------------

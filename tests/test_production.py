@@ -14,6 +14,7 @@ import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -249,6 +250,21 @@ def test_the_stack_refuses_to_start_without_postgresql_and_a_broker(tmp_path):
     assert "DATABASE_URL=postgres://" in result.stderr and "GOLIVE_BROKER_URL" in result.stderr
 
 
+def _processes_with_env(name: str, value: str) -> list[str]:
+    """Command lines of the running processes whose environment holds ``name=value`` (Linux /proc)."""
+    wanted = f"{name}={value}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if wanted in (entry / "environ").read_bytes().split(b"\0"):
+                found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
+
+
 @pytest.mark.celery
 def test_the_stack_starts_gunicorn_and_a_worker_and_becomes_healthy(tmp_path):
     """``python -m golive.stack --check`` on a throwaway PostgreSQL database: migrated, static files collected,
@@ -287,6 +303,8 @@ def test_the_stack_starts_gunicorn_and_a_worker_and_becomes_healthy(tmp_path):
         assert (tmp_path / "static" / "staticfiles.json").exists()  # collected, with hashed names
         access = [json.loads(line) for line in result.stderr.splitlines() if '"gunicorn.access"' in line]
         assert access and access[-1]["http"]["path"] == "/healthz"
+        # Stopping the stack leaves nothing behind: no gunicorn worker, Celery pool process or embedded beat.
+        assert _processes_with_env("GOLIVE_DATA_DIR", str(tmp_path)) == []
     finally:
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -19,6 +19,7 @@ defaults: ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/golive_stack``, ``GO
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -79,18 +80,27 @@ def _health(url: str) -> dict | None:
         return None
 
 
+def _signal_group(process: subprocess.Popen, signum: int) -> None:
+    """Signal the process and everything it started: each runs in a session of its own (gunicorn's workers, the
+    Celery worker's pool and its embedded beat), so that none outlives a stop, even a killed parent's."""
+    with contextlib.suppress(ProcessLookupError):  # the whole group has exited
+        os.killpg(process.pid, signum)
+
+
 def _stop(processes: dict[str, subprocess.Popen]) -> None:
     for process in processes.values():
         if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
+            _signal_group(process, signal.SIGTERM)
     deadline = time.monotonic() + GRACE_SECONDS
     for name, process in processes.items():
         try:
             process.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             _say(f"{name} did not stop in {GRACE_SECONDS} s: killing it")
-            process.kill()
+            _signal_group(process, signal.SIGKILL)
             process.wait()
+        # A child that did not follow its parent out (a Celery beat whose worker was killed) goes too.
+        _signal_group(process, signal.SIGKILL)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,10 +130,14 @@ def _main(argv: list[str] | None) -> int:
     _run([*golive, "manage", "collectstatic", "--noinput", "--verbosity", "0"])
 
     bind = os.environ.setdefault("GOLIVE_BIND", "127.0.0.1:8000")
+    # Each in a session of its own: the stack stops them (and what they started) itself, on Ctrl-C or SIGTERM.
     processes = {
-        "web": subprocess.Popen([*_gunicorn(), "-c", "python:golive.gunicorn_conf", "golive.wsgi:application"]),
+        "web": subprocess.Popen(
+            [*_gunicorn(), "-c", "python:golive.gunicorn_conf", "golive.wsgi:application"], start_new_session=True
+        ),
         "worker": subprocess.Popen(
-            [*golive, "worker", f"--concurrency={args.worker_concurrency}", "--loglevel=WARNING"]
+            [*golive, "worker", f"--concurrency={args.worker_concurrency}", "--loglevel=WARNING"],
+            start_new_session=True,
         ),
     }
     stopping = False
