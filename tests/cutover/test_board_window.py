@@ -138,3 +138,4 @@ def test_dependencies_are_typed_as_refs(client, world):
     assert RunbookStep.objects.get(ref="S99").depends_on == ["S01", "S02"]
     response = client.post(url, {**data, "ref": "S98", "depends_on": "S01, NOPE"})
     assert response.status_code == 400 and "NOPE is not one of the available choices" in response.content.decode()
+    assert not RunbookStep.objects.filter(ref="S98").exists()  # nothing half-written
