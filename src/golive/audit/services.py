@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models
 
+from golive import rows
 from golive.audit.models import AuditEvent
 
 
@@ -40,7 +41,7 @@ def audit_record(*, actor, action: str, obj: models.Model, project=None, changes
     # Field checks only: actor and project are loaded objects, and an append-only row has no unique fields, so
     # full_clean()'s existence and uniqueness queries would be two wasted round trips on every audited write.
     event.clean_fields(exclude=["actor", "project"])
-    event.save()
+    rows.insert(event)
     return event
 
 

@@ -77,6 +77,44 @@ class IssueOutputSerializer(serializers.ModelSerializer):
     def get_description_html(self, issue) -> str:
         return render_markdown(issue.description)
 
+    def to_representation(self, issue) -> dict:
+        """The fields of ``Meta.fields``, written out. DRF would first build and bind every declared and model
+        field for each serializer: for the issue intake (the hottest write of a go-live spike, answered with
+        one issue) that was a tenth of the request. The output equals DRF's own (a test compares them)."""
+        return {
+            "number": issue.number,
+            "ref": issue.ref,
+            "title": str(issue.title),
+            "description": str(issue.description),
+            "description_html": render_markdown(issue.description),
+            "kind": str(issue.kind),
+            "severity": str(issue.severity),
+            "category": str(issue.category) if issue.category is not None else None,
+            "status": str(issue.status),
+            "reporter": issue.reporter.username,
+            "assignee": issue.assignee.username if issue.assignee_id is not None else None,
+            "reported_at": _datetime(issue.reported_at),
+            "first_response_at": _datetime(issue.first_response_at),
+            "resolved_at": _datetime(issue.resolved_at),
+            "closed_at": _datetime(issue.closed_at),
+            "response_due_at": _datetime(issue.response_due_at),
+            "resolution_due_at": _datetime(issue.resolution_due_at),
+            "response_breached": issue.response_breached,
+            "resolution_breached": issue.resolution_breached,
+            "phase": issue.phase.key if issue.phase_id is not None else None,
+            "handed_over_at": _datetime(issue.handed_over_at),
+            "created_at": _datetime(issue.created_at),
+            "updated_at": _datetime(issue.updated_at),
+        }
+
+
+# DRF's own formatting of a date-time (ISO 8601 in the active time zone, ``Z`` for UTC), without a serializer.
+_DATETIME_FIELD = serializers.DateTimeField()
+
+
+def _datetime(value) -> str | None:
+    return _DATETIME_FIELD.to_representation(value) if value is not None else None
+
 
 class IssueCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)

@@ -18,6 +18,7 @@ from django.db.models import BooleanField, CharField, DateTimeField, JSONField, 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from golive import rows
 from golive.accounts.models import VENDOR_ROLES, Membership, User
 from golive.audit.services import audit_record, diff
 from golive.errors import NotAllowed, TransitionRefused
@@ -101,8 +102,8 @@ def sla_policy_set(*, actor, project: Project, policy: dict) -> dict:
 
 
 def _event(issue: Issue, actor, kind: str, data: dict, *, at: dt.datetime | None = None, public: bool = True):
-    return IssueEvent.objects.create(
-        issue=issue, actor=actor, at=at or timezone.now(), kind=kind, data=data, public=public
+    return rows.insert(
+        IssueEvent(issue=issue, actor=actor, at=at or timezone.now(), kind=kind, data=data, public=public)
     )
 
 
@@ -182,7 +183,7 @@ def issue_create(
     issue.full_clean(exclude=["number", *related], validate_unique=False, validate_constraints=False)
     _refresh_dues(issue)
     issue.number = _next_number(project)
-    issue.save()
+    rows.insert(issue)
     _event(issue, actor, "created", {"severity": severity, "kind": kind, "title": title})
     audit_record(
         actor=actor,

@@ -1,0 +1,150 @@
+"""Plain-SQL reads and inserts of model rows, for the few paths where the ORM's own work is most of the cost.
+
+The ORM builds and compiles every query afresh: for the issue intake (the hottest write of a go-live spike:
+authenticate a token, find the project, insert the issue, its timeline event and its audit row) that work
+was more than half of the request. These helpers build the SQL text from the models' metadata once per model
+and database vendor, and keep the ORM's semantics where they matter:
+
+- reads convert each column with the backend's and the field's own converters (what the ORM's compiler
+  applies) and build instances with ``Model.from_db``, so an instance read here equals one read by the ORM;
+- inserts take each value through ``Field.pre_save`` and ``Field.get_db_prep_save`` (``auto_now_add``, JSON
+  adaptation, time zones), as ``Model.save`` does, and refuse a model that has ``pre_save``/``post_save``
+  receivers or overrides ``save`` without declaring it safe (the caller then uses the ORM).
+
+Validation stays the caller's (``full_clean``/``clean_fields``), as with ``Model.save``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.db import connections, models
+from django.db.models import signals
+
+
+@dataclass(frozen=True)
+class Columns:
+    """A model's concrete columns, in the order of its fields, with their read converters for one vendor."""
+
+    model: type[models.Model]
+    attnames: tuple[str, ...]
+    names: tuple[str, ...]  # quoted column names
+    converters: tuple[tuple[Any, tuple[Callable, ...]], ...]  # (expression, converters) per column
+
+    def __len__(self) -> int:
+        return len(self.attnames)
+
+    def select(self, alias: str) -> str:
+        """The select list of these columns from the table aliased ``alias``."""
+        return ", ".join(f"{alias}.{name}" for name in self.names)
+
+
+@cache
+def _columns(model: type[models.Model], alias: str, vendor: str) -> Columns:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    fields = model._meta.concrete_fields
+    converters = []
+    for field in fields:
+        expression = field.get_col(model._meta.db_table)
+        found = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+        converters.append((expression, tuple(found)))
+    return Columns(
+        model=model,
+        attnames=tuple(field.attname for field in fields),
+        names=tuple(quote(field.column) for field in fields),
+        converters=tuple(converters),
+    )
+
+
+def columns(model: type[models.Model], using: str = "default") -> Columns:
+    return _columns(model, using, connections[using].vendor)
+
+
+def instance(cols: Columns, values: Sequence, using: str = "default") -> models.Model:
+    """A model instance from ``values`` (raw column values in the order of ``cols``), as the ORM builds it."""
+    connection = connections[using]
+    converted = []
+    for value, (expression, converters) in zip(values, cols.converters, strict=True):
+        for converter in converters:
+            value = converter(value, expression, connection)
+        converted.append(value)
+    return cols.model.from_db(using, cols.attnames, converted)
+
+
+def instance_or_none(cols: Columns, values: Sequence, using: str = "default") -> models.Model | None:
+    """For a LEFT JOIN: None when the joined row is missing (its primary key is NULL)."""
+    pk_index = cols.attnames.index(cols.model._meta.pk.attname)
+    if values[pk_index] is None:
+        return None
+    return instance(cols, values, using)
+
+
+def split(row: Sequence, *parts: Columns) -> list[Sequence]:
+    """Cut a joined row into the column runs of ``parts`` (selected in that order); the rest is the last item."""
+    pieces, start = [], 0
+    for part in parts:
+        pieces.append(row[start : start + len(part)])
+        start += len(part)
+    pieces.append(row[start:])
+    return pieces
+
+
+# Models whose ``save`` override only guards what a plain insert of a new row cannot break.
+_SAVE_SAFE: set[type[models.Model]] = set()
+
+
+def insert_safe(model: type[models.Model]) -> type[models.Model]:
+    """Declare that ``model.save`` may be bypassed for the insert of a new row (a class decorator)."""
+    _SAVE_SAFE.add(model)
+    return model
+
+
+@cache
+def _insert_sql(model: type[models.Model], alias: str, vendor: str) -> tuple[str, tuple[models.Field, ...], bool]:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    meta = model._meta
+    fields = tuple(field for field in meta.local_concrete_fields if field is not meta.auto_field)
+    returning = connection.features.can_return_columns_from_insert and meta.auto_field is not None
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    if returning:
+        sql += f" RETURNING {quote(meta.auto_field.column)}"
+    return sql, fields, returning
+
+
+def can_insert(model: type[models.Model]) -> bool:
+    """Whether :func:`insert` is equivalent to ``save()`` for this model (no signals, no unsafe override)."""
+    if signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
+        return False
+    if model.save is not models.Model.save and model not in _SAVE_SAFE:
+        return False
+    return not model._meta.parents and model._meta.auto_field is not None
+
+
+def insert(obj: models.Model, using: str = "default") -> models.Model:
+    """Insert a new row for ``obj`` (no primary key yet) in one statement; the ORM's ``save()`` when the
+    model needs it (see :func:`can_insert`)."""
+    model = type(obj)
+    if obj.pk is not None or not can_insert(model):
+        obj.save(using=using)
+        return obj
+    connection = connections[using]
+    sql, fields, returning = _insert_sql(model, using, connection.vendor)
+    values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        if returning:
+            pk = cursor.fetchone()[0]
+        else:
+            pk = connection.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
+    obj.pk = pk
+    obj._state.adding = False
+    obj._state.db = using
+    return obj

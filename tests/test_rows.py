@@ -1,0 +1,242 @@
+"""The plain-SQL reads and inserts of the hot paths (golive.rows) give what the ORM gives, on both engines."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db.models import signals
+from django.http import Http404
+from django.utils import timezone
+from rest_framework import exceptions, serializers
+from rest_framework.authtoken.models import Token
+
+from golive import rows
+from golive.accounts.authentication import TokenAuthentication
+from golive.accounts.models import Membership, Organization, Role, User
+from golive.accounts.selectors import roles_for
+from golive.audit.models import AuditEvent
+from golive.lifecycle.models import Project
+from golive.lifecycle.selectors import project_get_for_user
+from golive.tracker import services as tracker
+from golive.tracker.api import IssueOutputSerializer
+from golive.tracker.models import Category, Issue, IssueEvent, SlaPolicy
+from tests.factories import UserFactory
+
+INTAKE_SELECT = ("current_phase", "sla_policy")
+
+
+def values(obj) -> dict:
+    """Every concrete column of ``obj``, by attribute name."""
+    return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Token authentication
+
+
+def test_token_loads_the_same_user_organization_and_token_as_the_orm(world, django_assert_num_queries):
+    world.customer_member.last_login = timezone.now()
+    world.customer_member.save()
+    key = Token.objects.create(user=world.customer_member).key
+    with django_assert_num_queries(1):
+        user, token = TokenAuthentication().authenticate_credentials(key)
+        organization = user.organization  # loaded with it: no query of its own
+    expected = User.objects.get(pk=world.customer_member.pk)
+    assert values(user) == values(expected)
+    assert isinstance(user.is_active, bool) and timezone.is_aware(user.last_login)
+    assert values(organization) == values(Organization.objects.get(pk=world.acme.pk))
+    assert values(token) == values(Token.objects.get(key=key)) and token.user is user
+    assert not user._state.adding and user._state.db == "default"
+
+
+def test_token_of_a_user_without_organization(db, django_assert_num_queries):
+    loner = UserFactory(username="loner")
+    key = Token.objects.create(user=loner).key
+    with django_assert_num_queries(1):
+        user, _token = TokenAuthentication().authenticate_credentials(key)
+        assert user.organization is None
+    assert user.username == "loner"
+
+
+def test_unknown_and_inactive_tokens_are_refused(world):
+    with pytest.raises(exceptions.AuthenticationFailed, match="Invalid token"):
+        TokenAuthentication().authenticate_credentials("0" * 40)
+    key = Token.objects.create(user=world.consultant).key
+    User.objects.filter(pk=world.consultant.pk).update(is_active=False)
+    with pytest.raises(exceptions.AuthenticationFailed, match="inactive"):
+        TokenAuthentication().authenticate_credentials(key)
+
+
+def test_api_answers_401_for_a_bad_token(world, client):
+    response = client.get("/api/v1/projects/", HTTP_AUTHORIZATION="Token not-a-token")
+    assert response.status_code == 401
+
+
+# --------------------------------------------------------------------------------------------------------------
+# A member's project with the relations the intake reads
+
+
+def _fresh(user):
+    return User.objects.select_related("organization").get(pk=user.pk)
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        ("lead", Role.CONSULTANT_LEAD),
+        ("consultant", Role.CONSULTANT),
+        ("support", Role.SUPPORT),
+        ("customer_lead", Role.CUSTOMER_LEAD),
+        ("customer_member", Role.CUSTOMER_MEMBER),
+    ],
+)
+def test_member_gets_the_project_and_its_relations_in_one_query(world, django_assert_num_queries, name, role):
+    tracker.sla_policy_set(actor=world.lead, project=world.project, policy=tracker.policy_for(world.project))
+    user = _fresh(getattr(world, name))
+    with django_assert_num_queries(1):
+        project = project_get_for_user(user, "ACME", select=INTAKE_SELECT)
+        phase, policy = project.current_phase, project.sla_policy
+        assert roles_for(user, project) == frozenset({role})
+    expected = Project.objects.select_related("current_phase").get(key="ACME")
+    assert values(project) == values(expected)
+    assert values(phase) == values(expected.current_phase)
+    assert values(policy) == values(SlaPolicy.objects.get(project=expected))
+    assert policy.project is project
+
+
+def test_project_without_sla_policy_answers_does_not_exist_without_a_query(world, django_assert_num_queries):
+    user = _fresh(world.customer_member)
+    project = project_get_for_user(user, "ACME", select=INTAKE_SELECT)
+    with django_assert_num_queries(0), pytest.raises(SlaPolicy.DoesNotExist):
+        project.sla_policy  # noqa: B018
+    expected = tracker.policy_for(Project.objects.get(key="ACME"))
+    with django_assert_num_queries(0):
+        assert tracker.policy_for(project) == expected
+
+
+def test_project_without_current_phase(world, django_assert_num_queries):
+    Project.objects.filter(pk=world.project.pk).update(current_phase=None)
+    project = project_get_for_user(_fresh(world.consultant), "ACME", select=INTAKE_SELECT)
+    with django_assert_num_queries(0):
+        assert project.current_phase is None
+
+
+@pytest.mark.parametrize("name", ["outsider", "other_customer", "other_lead"])
+def test_non_members_and_other_customers_get_404(world, name):
+    with pytest.raises(Http404):
+        project_get_for_user(_fresh(getattr(world, name)), "ACME", select=INTAKE_SELECT)
+
+
+def test_customer_user_sees_only_projects_of_their_own_organization(world):
+    # A membership row that the services would refuse (a Globex user on Acme's project): tenancy still holds.
+    Membership.objects.create(project=world.project, user=world.other_customer, role=Role.CUSTOMER_MEMBER)
+    with pytest.raises(Http404):
+        project_get_for_user(_fresh(world.other_customer), "ACME", select=INTAKE_SELECT)
+    # ... exactly as the ORM path says.
+    with pytest.raises(Http404):
+        project_get_for_user(_fresh(world.other_customer), "ACME")
+
+
+def test_member_without_organization_sees_no_project(world):
+    loner = UserFactory(username="loner")
+    Membership.objects.create(project=world.project, user=loner, role=Role.CONSULTANT)
+    with pytest.raises(Http404):
+        project_get_for_user(_fresh(loner), "ACME", select=INTAKE_SELECT)
+    with pytest.raises(Http404):
+        project_get_for_user(_fresh(loner), "ACME")
+
+
+def test_unknown_key_is_404_and_admin_takes_the_orm_path(world):
+    with pytest.raises(Http404):
+        project_get_for_user(_fresh(world.lead), "NOPE", select=INTAKE_SELECT)
+    project = project_get_for_user(_fresh(world.admin), "GLOBEX", select=INTAKE_SELECT)
+    assert project.key == "GLOBEX" and roles_for(world.admin, project) == frozenset({"admin"})
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Inserts
+
+
+def test_insert_writes_the_row_the_orm_reads_back(world):
+    at = timezone.now() - dt.timedelta(hours=2)
+    event = AuditEvent(
+        at=at,
+        actor=world.lead,
+        actor_name="lead",
+        action="test.inserted",
+        object_type="tests.thing",
+        object_id="7",
+        object_repr="Thing 7 — 한국어",
+        project=world.project,
+        changes={"nested": {"list": [1, "두", None]}, "quote": 'it\'s "fine"'},
+    )
+    rows.insert(event)
+    assert event.pk is not None and not event._state.adding
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert values(stored) == values(event)
+    assert stored.at == at and stored.changes["nested"]["list"] == [1, "두", None]
+
+
+def test_insert_sets_auto_now_fields_and_defaults(world):
+    issue = tracker.issue_create(actor=world.customer_member, project=world.project, title="Printer on fire")
+    stored = Issue.objects.get(pk=issue.pk)
+    assert stored.created_at is not None and stored.created_at == issue.created_at
+    assert stored.updated_at == issue.updated_at and stored.status == "new"
+    assert values(stored) == values(issue)
+
+
+def test_insert_falls_back_to_save_for_a_model_with_receivers(world):
+    seen = []
+
+    def receiver(sender, instance, created, **kwargs):
+        seen.append((instance.kind, created))
+
+    signals.post_save.connect(receiver, sender=IssueEvent)
+    try:
+        assert not rows.can_insert(IssueEvent)
+        issue = tracker.issue_create(actor=world.customer_member, project=world.project, title="Signals")
+    finally:
+        signals.post_save.disconnect(receiver, sender=IssueEvent)
+    assert seen == [("created", True)]
+    assert rows.can_insert(IssueEvent)
+    assert IssueEvent.objects.filter(issue=issue, kind="created").count() == 1
+
+
+def test_insert_uses_save_where_save_is_overridden(world):
+    assert not rows.can_insert(User)  # AbstractBaseUser.save: not declared safe
+    assert rows.can_insert(AuditEvent)  # its save only refuses updates
+    user = User(username="via-save", email="via-save@example.com")
+    rows.insert(user)
+    assert User.objects.filter(username="via-save").exists()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The issue's representation
+
+
+def test_issue_representation_equals_drf_model_serializer(world, settings):
+    tracker.sla_policy_set(actor=world.lead, project=world.project, policy=tracker.policy_for(world.project))
+    bare = tracker.issue_create(actor=world.customer_member, project=world.project, title="Plain")
+    full = tracker.issue_create(
+        actor=world.lead,
+        project=world.project,
+        title="Full <b>bold</b>",
+        description="**Steps**\n\n1. one\n2. two",
+        category=Category.choices[0][0],
+        severity="P1",
+        assignee=world.support,
+        reported_at=timezone.now() - dt.timedelta(hours=5),
+    )
+    tracker.issue_triage(actor=world.support, issue=full)
+    tracker.issue_resolve(actor=world.support, issue=full)
+    tracker.issue_close(actor=world.customer_lead, issue=full)
+    for zone in ("UTC", "Asia/Seoul"):
+        with timezone.override(zone):
+            for issue in Issue.objects.filter(pk__in=[bare.pk, full.pk]).select_related(
+                "reporter", "assignee", "phase"
+            ):
+                serializer = IssueOutputSerializer(issue)
+                drf = serializers.ModelSerializer.to_representation(serializer, issue)
+                assert serializer.data == drf
+                assert list(serializer.data) == list(drf)
