@@ -29,7 +29,11 @@ def _golives(phases) -> dict[int, GoLive]:
     return {row.project_id: row for row in rows}
 
 
-@register("golive_recorded", gettext_lazy("Go-live recorded"), load=_golives)
+def _golive_known(phase, params, data) -> bool:
+    return data.get(phase.project_id) is not None
+
+
+@register("golive_recorded", gettext_lazy("Go-live recorded"), load=_golives, check=_golive_known)
 def golive_recorded(phase, params, data) -> Result:
     golive = data.get(phase.project_id)
     if golive is None:
@@ -37,10 +41,14 @@ def golive_recorded(phase, params, data) -> Result:
     return Result(True, _("Went live on %(date)s.") % {"date": golive.at.date().isoformat()})
 
 
-@register("project_in_deployment", gettext_lazy("The project is in deployment"))
-def project_in_deployment(phase, params, data) -> Result:
+def _in_deployment(phase, params, data) -> bool:
     current = phase.project.current_phase_id
-    if current is not None and current == phase.pk:
+    return current is not None and current == phase.pk
+
+
+@register("project_in_deployment", gettext_lazy("The project is in deployment"), check=_in_deployment)
+def project_in_deployment(phase, params, data) -> Result:
+    if _in_deployment(phase, params, data):
         return Result(True, _("The project is in deployment."))
     return Result(False, _("The project is not in deployment."))
 
@@ -54,7 +62,12 @@ def _runbook_counts(phases) -> dict[int, dict]:
     return {row["runbook__project_id"]: row for row in rows}
 
 
-@register("runbook_complete", gettext_lazy("Runbook complete"), load=_runbook_counts)
+def _runbook_done(phase, params, data) -> bool:
+    counts = data.get(phase.project_id)
+    return bool(counts) and counts["total"] == counts["finished"]
+
+
+@register("runbook_complete", gettext_lazy("Runbook complete"), load=_runbook_counts, check=_runbook_done)
 def runbook_complete(phase, params, data) -> Result:
     counts = data.get(phase.project_id)
     if not counts:
@@ -82,7 +95,17 @@ def _latest_reports(phases) -> dict[int, TestReport]:
     return latest
 
 
-@register("latest_test_report_passed", gettext_lazy("The latest test report passed"), load=_latest_reports)
+def _report_ok(phase, params, data) -> bool:
+    report = data.get(phase.project_id)
+    return report is not None and bool(report.ok)
+
+
+@register(
+    "latest_test_report_passed",
+    gettext_lazy("The latest test report passed"),
+    load=_latest_reports,
+    check=_report_ok,
+)
 def latest_test_report_passed(phase, params, data) -> Result:
     report = data.get(phase.project_id)
     if report is None:
@@ -106,7 +129,17 @@ def _latest_decisions(phases) -> dict[int, GoNoGoDecision]:
     return latest
 
 
-@register("go_decision_recorded", gettext_lazy("A go decision is recorded"), load=_latest_decisions)
+def _go_decided(phase, params, data) -> bool:
+    decision = data.get(phase.project_id)
+    return decision is not None and decision.decision == Vote.GO
+
+
+@register(
+    "go_decision_recorded",
+    gettext_lazy("A go decision is recorded"),
+    load=_latest_decisions,
+    check=_go_decided,
+)
 def go_decision_recorded_criterion(phase, params, data) -> Result:
     return _decision_result(data.get(phase.project_id))
 

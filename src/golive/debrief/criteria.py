@@ -20,7 +20,12 @@ def _latest(phases) -> dict:
     return latest_publications({p.project_id for p in phases}, as_of=evaluation_instant())
 
 
-@register(REPORT_PUBLISHED_CODE, gettext_lazy("Project report published"), load=_latest)
+def _published_in_phase(phase, params, data) -> bool:
+    latest = data.get(phase.project_id)
+    return latest is not None and not (phase.actual_start is not None and latest[1] < phase.actual_start)
+
+
+@register(REPORT_PUBLISHED_CODE, gettext_lazy("Project report published"), load=_latest, check=_published_in_phase)
 def report_published(phase, params, data) -> Result:
     latest = data.get(phase.project_id)
     if latest is None:

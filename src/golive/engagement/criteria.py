@@ -27,9 +27,13 @@ def _kickoffs(phases) -> dict[int, int]:
     return {row["project_id"]: row["n"] for row in rows}
 
 
-@register("kickoff_meeting_held", gettext_lazy("Kickoff meeting held"), load=_kickoffs)
+def _kickoff_held(phase, params, data) -> bool:
+    return bool(data.get(phase.project_id))
+
+
+@register("kickoff_meeting_held", gettext_lazy("Kickoff meeting held"), load=_kickoffs, check=_kickoff_held)
 def kickoff_meeting_held(phase, params, data) -> Result:
-    if data.get(phase.project_id):
+    if _kickoff_held(phase, params, data):
         return Result(True, _("Kickoff meeting held."))
     return Result(False, _("No kickoff meeting has taken place yet."))
 
@@ -43,11 +47,20 @@ def _requirement_counts(phases) -> dict[int, int]:
     return {row["project_id"]: row["n"] for row in rows}
 
 
-@register("requirements_captured", gettext_lazy("Initial requirements captured"), load=_requirement_counts)
+def _enough_requirements(phase, params, data) -> bool:
+    return data.get(phase.project_id, 0) >= int(params.get("min_requirements", 1))
+
+
+@register(
+    "requirements_captured",
+    gettext_lazy("Initial requirements captured"),
+    load=_requirement_counts,
+    check=_enough_requirements,
+)
 def requirements_captured(phase, params, data) -> Result:
     minimum = int(params.get("min_requirements", 1))
     count = data.get(phase.project_id, 0)
-    if count >= minimum:
+    if _enough_requirements(phase, params, data):
         return Result(True, _("%(count)d requirement(s) in the register.") % {"count": count})
     return Result(
         False,
@@ -77,7 +90,11 @@ def _reviews(phases) -> dict:
     return {"held": held, "open": open_items}
 
 
-@register("review_feedback_triaged", gettext_lazy("Review feedback triaged"), load=_reviews)
+def _triaged(phase, params, data) -> bool:
+    return bool(data["held"][phase.pk]) and not data["open"][phase.pk]
+
+
+@register("review_feedback_triaged", gettext_lazy("Review feedback triaged"), load=_reviews, check=_triaged)
 def review_feedback_triaged(phase, params, data) -> Result:
     """The phase's review meeting has been held and none of its feedback is still open."""
     if not data["held"][phase.pk]:

@@ -22,7 +22,12 @@ def planned_end_at(window: HypercareWindow, as_of: dt.datetime) -> dt.datetime:
     return window.planned_end - dt.timedelta(days=later)
 
 
-@register("hypercare_window_elapsed", gettext_lazy("Planned hypercare window elapsed"), load=_windows)
+def _elapsed(phase, params, data) -> bool:
+    window = data["windows"].get(phase.project_id)
+    return window is not None and data["as_of"] >= planned_end_at(window, data["as_of"])
+
+
+@register("hypercare_window_elapsed", gettext_lazy("Planned hypercare window elapsed"), load=_windows, check=_elapsed)
 def hypercare_window_elapsed(phase, params, data) -> Result:
     window = data["windows"].get(phase.project_id)
     if window is None:

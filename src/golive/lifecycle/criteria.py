@@ -22,7 +22,12 @@ def _latest_signoffs(phases) -> dict[tuple[int, str], SignOff]:
     return latest
 
 
-@register("signoff_approved", gettext_lazy("Approval sign-off recorded"), load=_latest_signoffs)
+def _approved(phase, params, data) -> bool:
+    signoff = data.get((phase.pk, params.get("role", "customer_lead")))
+    return signoff is not None and signoff.decision == SignOff.Decision.APPROVE
+
+
+@register("signoff_approved", gettext_lazy("Approval sign-off recorded"), load=_latest_signoffs, check=_approved)
 def signoff_approved(phase, params, data) -> Result:
     """The newest sign-off of the phase by the given role (default ``customer_lead``) approves it."""
     role = params.get("role", "customer_lead")

@@ -38,18 +38,28 @@ class Criterion:
     label: Any  # a lazy translation
     evaluate: Callable[..., Result]
     # load(phases) -> anything; its value is passed to evaluate as ``data``. Called once per batch (once for all
-    # the criteria that share the same loader).
+    # the criteria that share the same loader), with the phases whose gate lists one of those criteria.
     load: Callable[[list], Any] | None = None
+    # check(phase, params, data) -> bool: whether ``evaluate`` would pass, without writing its detail (pages
+    # that only count failing gates over many projects). Without one, ``evaluate(...).passed`` answers.
+    check: Callable[..., bool] | None = None
 
 
 _REGISTRY: dict[str, Criterion] = {}
 
 
-def register(code: str, label, *, load: Callable[[list], Any] | None = None):
-    """Decorator: ``@register("code", _("Label"))`` over ``evaluate(phase, params, data) -> Result``."""
+def register(
+    code: str,
+    label,
+    *,
+    load: Callable[[list], Any] | None = None,
+    check: Callable[..., bool] | None = None,
+):
+    """Decorator: ``@register("code", _("Label"))`` over ``evaluate(phase, params, data) -> Result``; ``check``
+    (same arguments, returns whether it passes) must agree with ``evaluate(...).passed``."""
 
     def decorator(func):
-        _REGISTRY[code] = Criterion(code=code, label=label, evaluate=func, load=load)
+        _REGISTRY[code] = Criterion(code=code, label=label, evaluate=func, load=load, check=check)
         return func
 
     return decorator
@@ -78,40 +88,88 @@ def evaluate_gates(phases: Iterable, *, as_of: dt.datetime | None = None) -> dic
 
     ``as_of`` evaluates time-dependent criteria at that instant instead of now.
     """
-    token = _as_of.set(as_of)
-    try:
-        return _evaluate(list(phases))
-    finally:
-        _as_of.reset(token)
+    loaded = load_gates(phases, as_of=as_of)
+    return {phase.pk: loaded.evaluate(phase) for phase in loaded.phases}
 
 
-def _evaluate(phases: list) -> dict[int, GateEvaluation]:
-    # Keyed by the loader: criteria that share one (several figures of the same data) load it once.
-    loaded: dict[Callable, Any] = {}
-    for phase in phases:
-        for spec in phase.gate:
-            criterion = _REGISTRY.get(spec["code"])
-            if criterion and criterion.load and criterion.load not in loaded:
-                loaded[criterion.load] = criterion.load(phases)
-    results: dict[int, GateEvaluation] = {}
-    for phase in phases:
-        rows = []
-        for spec in phase.gate:
-            code = spec["code"]
-            blocking = spec.get("blocking", True)
-            criterion = _REGISTRY.get(code)
-            # A template's own label (translated when the catalog knows it) is more specific than the registry's.
-            label = _(spec["label"]) if spec.get("label") else str(criterion.label if criterion else code)
-            if criterion is None:
-                outcome = Result(False, _("Not available yet: no installed component evaluates this criterion."))
-            else:
-                outcome = criterion.evaluate(phase, spec.get("params") or {}, loaded.get(criterion.load))
-            rows.append(
-                {"code": code, "label": label, "passed": outcome.passed, "detail": outcome.detail, "blocking": blocking}
-            )
-        passed = all(row["passed"] for row in rows if row["blocking"])
-        results[phase.pk] = GateEvaluation(phase=phase.key, passed=passed, criteria=rows)
-    return results
+def load_gates(phases: Iterable, *, as_of: dt.datetime | None = None) -> LoadedGates:
+    """Load what the gates of many phases need (each with ``project`` loaded), in a number of queries that does
+    not grow with the phases; then ``passes`` or ``evaluate`` any of them without a query."""
+    return LoadedGates(list(phases), as_of=as_of)
+
+
+class LoadedGates:
+    """The criteria data of a batch of phases, loaded once. ``passes(phase)`` says which criteria pass (the
+    cheap path: no label or detail is written, for pages that count failing gates over many projects);
+    ``evaluate(phase)`` gives the whole evaluation, as ``evaluate_gates`` does."""
+
+    def __init__(self, phases: list, *, as_of: dt.datetime | None = None):
+        self.phases = phases
+        self._as_of = as_of
+        # Keyed by the loader: criteria that share one (several figures of the same data) load it once, for the
+        # phases whose gate lists one of them (the others never read it: a batch of kickoff gates does not load
+        # the issue figures of a hypercare criterion that one phase of the batch lists).
+        listing: dict[Callable, list] = {}
+        for phase in phases:
+            for spec in phase.gate:
+                criterion = _REGISTRY.get(spec["code"])
+                if criterion and criterion.load:
+                    listed = listing.setdefault(criterion.load, [])
+                    if not listed or listed[-1] is not phase:
+                        listed.append(phase)
+        token = _as_of.set(as_of)
+        try:
+            self._data: dict[Callable, Any] = {load: load(listed) for load, listed in listing.items()}
+        finally:
+            _as_of.reset(token)
+
+    def passes(self, phase) -> list[bool]:
+        """Whether each criterion of the phase's gate passes, in the gate's order (an unknown code fails)."""
+        token = _as_of.set(self._as_of)
+        try:
+            found = []
+            for spec in phase.gate:
+                criterion = _REGISTRY.get(spec["code"])
+                if criterion is None:
+                    found.append(False)
+                    continue
+                params, data = spec.get("params") or {}, self._data.get(criterion.load)
+                if criterion.check is not None:
+                    found.append(bool(criterion.check(phase, params, data)))
+                else:
+                    found.append(criterion.evaluate(phase, params, data).passed)
+            return found
+        finally:
+            _as_of.reset(token)
+
+    def evaluate(self, phase) -> GateEvaluation:
+        token = _as_of.set(self._as_of)
+        try:
+            rows = []
+            for spec in phase.gate:
+                code = spec["code"]
+                blocking = spec.get("blocking", True)
+                criterion = _REGISTRY.get(code)
+                # A template's own label (translated when the catalog knows it) is more specific than the
+                # registry's.
+                label = _(spec["label"]) if spec.get("label") else str(criterion.label if criterion else code)
+                if criterion is None:
+                    outcome = Result(False, _("Not available yet: no installed component evaluates this criterion."))
+                else:
+                    outcome = criterion.evaluate(phase, spec.get("params") or {}, self._data.get(criterion.load))
+                rows.append(
+                    {
+                        "code": code,
+                        "label": label,
+                        "passed": outcome.passed,
+                        "detail": outcome.detail,
+                        "blocking": blocking,
+                    }
+                )
+            passed = all(row["passed"] for row in rows if row["blocking"])
+            return GateEvaluation(phase=phase.key, passed=passed, criteria=rows)
+        finally:
+            _as_of.reset(token)
 
 
 def evaluate_gate(phase, *, as_of: dt.datetime | None = None) -> GateEvaluation:

@@ -20,14 +20,14 @@ import zoneinfo
 from collections.abc import Sequence
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Count, DateTimeField, F, Q, Value, When
+from django.db.models import BooleanField, Case, Count, DateTimeField, F, Q, Value, When, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from golive.accounts.models import Membership, Role
-from golive.lifecycle.gates import evaluate_gates
+from golive.lifecycle.gates import LoadedGates, load_gates
 from golive.lifecycle.models import Project
 from golive.lifecycle.portfolio import breached_q, open_q
 from golive.lifecycle.selectors import project_list_for_user
@@ -57,6 +57,22 @@ ISSUE_FIELDS = (
     "resolution_due_at",
 )
 SIGNOFF_CODE = "signoff_approved"
+# What the gate, sign-off and vote items and the gate criteria read of a candidate membership, its project and
+# the current phase (criteria read the phase's key, gate, project and start; the rest stays unloaded).
+CANDIDATE_FIELDS = (
+    "role",
+    "project__key",
+    "project__name",
+    "project__status",
+    "project__timezone",
+    "project__planned_go_live",
+    "project__current_phase__project_id",
+    "project__current_phase__key",
+    "project__current_phase__name",
+    "project__current_phase__planned_end",
+    "project__current_phase__actual_start",
+    "project__current_phase__gate",
+)
 
 
 def _item(kind: str, project, *, title: str, detail: str, url: str, **extra) -> dict:
@@ -110,21 +126,27 @@ def _issue_rows(user, visible, led, *, now: dt.datetime, hours: int):
     )
 
 
-def _issue_counts(rows) -> tuple[int, int]:
-    """(breached, due soon) counted in the database, whatever the number of issues."""
-    figures = rows.order_by().aggregate(
-        breached=Count("pk", filter=Q(is_breached=True)), near=Count("pk", filter=Q(is_breached=False))
+def _issue_page(rows, *, now: dt.datetime, limit: int) -> tuple[list[dict], tuple[int, int]]:
+    """Items of the first ``limit`` issues of ``rows`` and the (breached, due soon) counts of all of them, in one
+    query: the counts are a window over every matching issue, taken by the database before the limit."""
+    rows = rows.annotate(
+        breached_total=Window(Count("pk", filter=Q(is_breached=True))), matched_total=Window(Count("pk"))
     )
-    return figures["breached"], figures["near"]
+    issues = list(_issue_columns(rows)[: max(limit, 1)])  # a row at least: it carries the counts
+    if not issues:
+        return [], (0, 0)
+    first = issues[0]
+    return _issue_items(issues[:limit], now=now), (first.breached_total, first.matched_total - first.breached_total)
 
 
-def _issue_items(rows, *, now: dt.datetime, limit: int | None) -> list[dict]:
-    """Items of the first ``limit`` issues of ``rows`` (all of them for None)."""
-    rows = rows.select_related("project").only(*ISSUE_FIELDS, "project__key", "project__name")
-    if limit is not None:
-        rows = rows[:limit]
+def _issue_columns(rows):
+    return rows.select_related("project").only(*ISSUE_FIELDS, "project__key", "project__name")
+
+
+def _issue_items(issues, *, now: dt.datetime) -> list[dict]:
+    """Items of ``issues`` (rows of ``_issue_rows``), in their order."""
     items = []
-    for issue in rows:
+    for issue in issues:
         is_breached, due_at = issue.is_breached, issue.due_at
         clock = ""  # of two clocks due at the same instant, the resolution's is named (as before the SQL order)
         if due_at is not None:
@@ -171,6 +193,7 @@ def _gate_candidates(user, visible, *, now: dt.datetime, days: int) -> list[Memb
         )
         .filter(due | asks_signoff | Q(project__current_phase__key="deployment"))
         .select_related("project", "project__current_phase")
+        .only(*CANDIDATE_FIELDS)
     )
 
 
@@ -199,41 +222,48 @@ def _gate_items(memberships: list[Membership], *, now: dt.datetime, days: int) -
             wanted[phase.pk] = membership
     if not wanted:
         return []
-    evaluations = evaluate_gates([m.project.current_phase for m in wanted.values()])
+    # Whether each criterion passes is all the counts need; labels and details are written in ``build``, only
+    # for the items of the page, from the same loaded data (no further query).
+    loaded = load_gates([m.project.current_phase for m in wanted.values()])
     items = []
-    for phase_pk, membership in wanted.items():
-        project, evaluation = membership.project, evaluations[phase_pk]
+    for membership in wanted.values():
+        project = membership.project
         phase = project.current_phase
         today = now.astimezone(zoneinfo.ZoneInfo(project.timezone)).date()
-        # The evaluation lists the criteria in the order of the phase's gate.
+        # Indexes of the failing blocking criteria, in the order of the phase's gate.
         failing = [
-            (spec, row)
-            for spec, row in zip(phase.gate, evaluation.criteria, strict=True)
-            if not row["passed"] and row["blocking"]
+            index
+            for index, (spec, passed) in enumerate(zip(phase.gate, loaded.passes(phase), strict=True))
+            if not passed and spec.get("blocking", True)
         ]
         due = phase.planned_end
         if membership.role in GATE_ROLES and failing and due is not None and (due - today).days <= days:
-            items.append(_stub("gate_due", project, phase, due=due, overdue=due < today, failing=failing))
-        mine = [row for spec, row in failing if row["code"] == SIGNOFF_CODE and _signoff_role(spec) == membership.role]
-        if mine and all(row["code"] == SIGNOFF_CODE for _spec, row in failing):
-            items.append(
-                _stub("signoff_waiting", project, phase, due=due, overdue=due is not None and due < today, mine=mine)
-            )
+            items.append(_stub("gate_due", project, phase, loaded, due=due, overdue=due < today, failing=failing))
+        mine = [
+            index
+            for index in failing
+            if phase.gate[index]["code"] == SIGNOFF_CODE and _signoff_role(phase.gate[index]) == membership.role
+        ]
+        if mine and all(phase.gate[index]["code"] == SIGNOFF_CODE for index in failing):
+            overdue = due is not None and due < today
+            items.append(_stub("signoff_waiting", project, phase, loaded, due=due, overdue=overdue, failing=mine))
     return items
 
 
-def _stub(kind: str, project, phase, *, due, overdue: bool, failing=(), mine=()) -> dict:
-    """What the order of a gate item reads; ``build`` makes the item (translated title, detail, link). One gate
-    item per project and kind, so the title (the order's last key) never decides between two of them."""
+def _stub(kind: str, project, phase, loaded: LoadedGates, *, due, overdue: bool, failing: list[int]) -> dict:
+    """What the order of a gate item reads; ``build`` makes the item (translated title, detail, link) from the
+    gate's evaluation (``failing``: the indexes of the criteria it names). One gate item per project and kind,
+    so the title (the order's last key) never decides between two of them."""
 
     def build() -> dict:
         url = reverse("web:project", args=[project.key])
+        rows = loaded.evaluate(phase).criteria
         if kind == "gate_due":
             title = _("%(phase)s gate fails") % {"phase": _(phase.name)}
-            detail = ", ".join(row["label"] for _spec, row in failing)
+            detail = ", ".join(rows[index]["label"] for index in failing)
         else:
             title = _("Sign off %(phase)s") % {"phase": _(phase.name)}
-            detail = mine[0]["detail"]
+            detail = rows[failing[0]]["detail"]
         return _item(kind, project, title=title, detail=detail, url=url, due_date=due, overdue=overdue)
 
     return {
@@ -373,14 +403,12 @@ def today_items(
     for item in others:
         counts[item["kind"]] += 1
     if limit is None:
-        issue_items = _issue_items(rows, now=now, limit=None)
-    else:
-        # The first ``limit`` of the merged order can hold at most ``limit`` issues, in the issues' own order.
-        counts["sla_breach"], counts["sla_near_breach"] = _issue_counts(rows)
-        issue_items = _issue_items(rows, now=now, limit=limit)
-    if limit is None:
+        issue_items = _issue_items(_issue_columns(rows), now=now)
         for item in issue_items:
             counts[item["kind"]] += 1
+    else:
+        # The first ``limit`` of the merged order can hold at most ``limit`` issues, in the issues' own order.
+        issue_items, (counts["sla_breach"], counts["sla_near_breach"]) = _issue_page(rows, now=now, limit=limit)
     items = sorted(issue_items + others, key=_sort_key)
     total = sum(counts.values())
     if limit is not None:

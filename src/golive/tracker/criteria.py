@@ -31,7 +31,11 @@ def _open_high_counts(phases) -> dict[int, int]:
     return {row["project_id"]: row["n"] for row in rows}
 
 
-@register("no_open_p1_p2", gettext_lazy("No open P1 or P2 issue"), load=_open_high_counts)
+def _none_open(phase, params, data) -> bool:
+    return not data.get(phase.project_id, 0)
+
+
+@register("no_open_p1_p2", gettext_lazy("No open P1 or P2 issue"), load=_open_high_counts, check=_none_open)
 def no_open_p1_p2(phase, params, data) -> Result:
     count = data.get(phase.project_id, 0)
     if count:
@@ -53,15 +57,29 @@ def _recent_high(phases) -> dict:
     return {"as_of": as_of, "policies": policies, "latest": latest}
 
 
-@register("no_recent_p1_p2", gettext_lazy("No new P1 or P2 in the last business days"), load=_recent_high)
+def _window_start(phase, params, data):
+    """The start of the last ``business_days`` business days of the project's SLA calendar."""
+    policy = data["policies"].get(phase.project_id, businesstime.DEFAULT_POLICY)
+    calendar = businesstime.Calendar.from_dict(policy["calendar"])
+    return businesstime.business_days_back(calendar, data["as_of"], int(params.get("business_days", 3)))
+
+
+def _none_recent(phase, params, data) -> bool:
+    last = data["latest"][phase.project_id]
+    return last is None or last < _window_start(phase, params, data)
+
+
+@register(
+    "no_recent_p1_p2",
+    gettext_lazy("No new P1 or P2 in the last business days"),
+    load=_recent_high,
+    check=_none_recent,
+)
 def no_recent_p1_p2(phase, params, data) -> Result:
     """No P1/P2 reported within the last ``business_days`` business days of the project's SLA calendar."""
     days = int(params.get("business_days", 3))
-    policy = data["policies"].get(phase.project_id, businesstime.DEFAULT_POLICY)
-    calendar = businesstime.Calendar.from_dict(policy["calendar"])
-    window_start = businesstime.business_days_back(calendar, data["as_of"], days)
     last = data["latest"][phase.project_id]
-    if last is not None and last >= window_start:
+    if not _none_recent(phase, params, data):
         return Result(
             False,
             _("Last P1/P2 reported %(when)s, within the last %(days)d business days.")

@@ -13,6 +13,18 @@ def _coverage(phases) -> dict:
     return coverage_for_projects({p.project_id for p in phases}, as_of=evaluation_instant())
 
 
+def coverage_met(figures: Coverage, params: dict) -> bool:
+    """Whether ``coverage_result`` passes (without writing its detail)."""
+    minimum = min_attendance_percent(params)
+    percent = figures.attendance_percent
+    attendance_ok = percent >= minimum if percent is not None else minimum <= 0
+    return (
+        figures.train_the_trainer_sessions > 0
+        and figures.train_the_trainer_started == figures.train_the_trainer_sessions
+        and attendance_ok
+    )
+
+
 def coverage_result(figures: Coverage, params: dict) -> Result:
     """Passes when there is a train-the-trainer session, every one has started, and end-user attendance over
     started sessions reaches ``min_attendance_percent`` (default 80)."""
@@ -31,15 +43,13 @@ def coverage_result(figures: Coverage, params: dict) -> Result:
             "total": figures.attended + figures.absent + figures.invited,
             "min": f"{minimum:g}",
         }
-    attendance_ok = percent >= minimum if percent is not None else minimum <= 0
-    passed = (
-        figures.train_the_trainer_sessions > 0
-        and figures.train_the_trainer_started == figures.train_the_trainer_sessions
-        and attendance_ok
-    )
-    return Result(passed, f"{ttt} {attendance}")
+    return Result(coverage_met(figures, params), f"{ttt} {attendance}")
 
 
-@register(COVERAGE_CODE, gettext_lazy("Training coverage met"), load=_coverage)
+def _met(phase, params, data) -> bool:
+    return coverage_met(data[phase.project_id], params)
+
+
+@register(COVERAGE_CODE, gettext_lazy("Training coverage met"), load=_coverage, check=_met)
 def training_coverage_met(phase, params, data) -> Result:
     return coverage_result(data[phase.project_id], params)

@@ -40,6 +40,21 @@ def _figures(phases) -> dict[int, GateFigures]:
     return found
 
 
+def critical_passed(figures: GateFigures) -> bool:
+    """Whether ``critical_result`` passes (without writing its detail)."""
+    if figures.active == 0:
+        return False
+    if figures.critical == 0:
+        return True
+    return figures.cycle is not None and not figures.critical_failing
+
+
+def pass_rate_reached(figures: GateFigures, params: dict) -> bool:
+    """Whether ``pass_rate_result`` passes (without writing its detail)."""
+    rate = figures.pass_rate
+    return rate is not None and rate >= float(params.get("percent", figures.min_pass_rate))
+
+
 def critical_result(figures: GateFigures) -> Result:
     """Passes when every active critical scenario's latest run in the latest cycle passed; fails without any
     scenario, naming the count and the first few failing refs."""
@@ -88,11 +103,24 @@ def pass_rate_result(figures: GateFigures, params: dict) -> Result:
     )
 
 
-@register(CRITICAL_CODE, gettext_lazy("Every critical scenario passed in the latest cycle"), load=_figures)
+def _critical_passed(phase, params, data) -> bool:
+    return critical_passed(data.get(phase.project_id) or GateFigures())
+
+
+def _pass_rate_reached(phase, params, data) -> bool:
+    return pass_rate_reached(data.get(phase.project_id) or GateFigures(), params)
+
+
+@register(
+    CRITICAL_CODE,
+    gettext_lazy("Every critical scenario passed in the latest cycle"),
+    load=_figures,
+    check=_critical_passed,
+)
 def uat_critical_scenarios_passed(phase, params, data) -> Result:
     return critical_result(data.get(phase.project_id) or GateFigures())
 
 
-@register(PASS_RATE_CODE, gettext_lazy("UAT pass rate reached"), load=_figures)
+@register(PASS_RATE_CODE, gettext_lazy("UAT pass rate reached"), load=_figures, check=_pass_rate_reached)
 def uat_min_pass_rate(phase, params, data) -> Result:
     return pass_rate_result(data.get(phase.project_id) or GateFigures(), params)

@@ -1,0 +1,87 @@
+"""``LoadedGates.passes`` (the cheap path of the today page: pass or fail without labels or details) agrees
+with the whole evaluation, criterion by criterion, across the states a portfolio goes through."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import pytest
+from django.db.models import F
+from django.utils import timezone
+
+from golive.engagement import services as engagement_services
+from golive.lifecycle import services
+from golive.lifecycle.gates import _REGISTRY, evaluate_gates, load_gates
+from golive.lifecycle.models import Phase
+from tests.lifecycle import portfolio_builders as build
+
+pytestmark = pytest.mark.django_db
+
+# Every registered criterion, some with params that move their threshold either way.
+EXTRA_PARAMS = {
+    "requirements_captured": [{"min_requirements": 1}, {"min_requirements": 3}],
+    "signoff_approved": [{}, {"role": "consultant_lead"}],
+    "uat_min_pass_rate": [{}, {"percent": 0}],
+    "no_recent_p1_p2": [{}, {"business_days": 1}],
+    "training_coverage_met": [{}, {"min_attendance_percent": 0}],
+}
+
+
+def _every_criterion() -> list[dict]:
+    gate = []
+    for code in sorted(_REGISTRY):
+        for params in EXTRA_PARAMS.get(code, [{}]):
+            gate.append({"code": code, "params": params})
+    gate.append({"code": "not_installed_anywhere", "label": "Unknown"})
+    return gate
+
+
+@pytest.fixture
+def states(world):
+    build.mixed_portfolio(world, 0, 8, issues=3)
+    done = build.project(world, "DONE", go_live_in=build.kickoff_due_in(2))
+    engagement_services.meeting_create(
+        actor=world.lead,
+        project=done,
+        kind="kickoff",
+        title="Kickoff",
+        starts_at=timezone.now() - dt.timedelta(days=1),
+        attendees=[world.lead],
+    )
+    engagement_services.requirement_create(actor=world.lead, project=done, ref="R1", title="Orders")
+    live = build.gone_live(world.project, actor=world.lead, days_ago=20)
+    services.signoff_record(actor=world.customer_lead, project=live, phase_key="hypercare", decision="approve")
+    services.signoff_record(actor=world.lead, project=live, phase_key="hypercare", decision="reject")
+    return world
+
+
+def test_passes_agrees_with_the_whole_evaluation_for_every_criterion(states):
+    phases = []
+    for phase in Phase.objects.select_related("project"):
+        # Each phase as its template has it, and once more with every registered criterion.
+        phases.append(phase)
+        every = copy.copy(phase)
+        every.gate = _every_criterion()
+        phases.append(every)
+    loaded = load_gates(phases)
+    outcomes = {}
+    for phase in phases:
+        whole = loaded.evaluate(phase)
+        assert loaded.passes(phase) == [row["passed"] for row in whole.criteria], (phase.project.key, phase.key)
+        for spec, row in zip(phase.gate, whole.criteria, strict=True):
+            outcomes.setdefault(spec["code"], set()).add(row["passed"])
+    # The states reach both outcomes of most criteria (the comparison means something).
+    assert sum(1 for seen in outcomes.values() if seen == {True, False}) >= 6
+
+
+def test_evaluate_gates_is_the_loaded_evaluation(states):
+    phases = list(Phase.objects.select_related("project").filter(project__current_phase=F("pk")))
+    loaded = load_gates(phases)
+    assert {pk: e.as_dict() for pk, e in evaluate_gates(phases).items()} == {
+        p.pk: loaded.evaluate(p).as_dict() for p in phases
+    }
+
+
+def test_every_installed_criterion_has_a_cheap_check():
+    assert [code for code, criterion in _REGISTRY.items() if criterion.check is None] == []
