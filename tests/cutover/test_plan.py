@@ -103,3 +103,33 @@ def test_order_is_a_topological_order(case):
     assert sorted(ordered) == sorted(deps)
     seen = {ref: i for i, ref in enumerate(ordered)}
     assert all(seen[need] < seen[ref] for ref, needs in deps.items() for need in needs)
+
+
+def _order_oracle(deps, rank):
+    """Dependency order by brute force: again and again, the ready step of the lowest (rank, ref)."""
+    done: list[str] = []
+    while len(done) < len(deps):
+        ready = [ref for ref in deps if ref not in done and all(need in done for need in deps[ref])]
+        done.append(min(ready, key=lambda ref: (rank[ref], ref)))
+    return done
+
+
+@settings(max_examples=200, deadline=None)
+@given(dags(), st.randoms(use_true_random=False))
+def test_order_by_position_matches_brute_force(case, rng):
+    """The shortcut for a runbook written in dependency order (every step after what it needs) gives the same
+    order as the general walk: with the insertion order, and with positions that may or may not follow it."""
+    deps, _minutes = case
+    assert plan.order(deps) == _order_oracle(deps, {ref: i for i, ref in enumerate(deps)})
+    refs = list(deps)
+    rng.shuffle(refs)
+    position = {ref: i for i, ref in enumerate(refs)}
+    assert plan.order(deps, position=position) == _order_oracle(deps, position)
+
+
+def test_order_of_a_long_written_runbook_still_names_a_cycle():
+    deps = {f"S{i}": [f"S{i - 1}"] if i else [] for i in range(500)}
+    assert plan.order(deps) == [f"S{i}" for i in range(500)]
+    deps["S0"] = ["S499"]
+    with pytest.raises(plan.PlanError, match="dependency cycle"):
+        plan.order(deps)

@@ -37,6 +37,9 @@ def order(dependencies: Mapping[str, Sequence[str]], *, position: Mapping[str, i
     """Steps in dependency order (every step after what it depends on); among steps ready at the same time the
     lower ``position`` (default: insertion order) comes first. Raises ``PlanError`` naming a cycle."""
     rank = position or {ref: i for i, ref in enumerate(dependencies)}
+    in_rank_order = _in_rank_order(dependencies, rank)
+    if in_rank_order is not None:
+        return in_rank_order
     waiting = {ref: len(set(needs)) for ref, needs in dependencies.items()}
     followers: dict[str, list[str]] = {ref: [] for ref in dependencies}
     for ref, needs in dependencies.items():
@@ -56,6 +59,24 @@ def order(dependencies: Mapping[str, Sequence[str]], *, position: Mapping[str, i
         cycle = _a_cycle({ref: needs for ref, needs in dependencies.items() if waiting[ref] > 0})
         raise PlanError("dependency cycle: " + " -> ".join(cycle), ref=cycle[0], cycle=cycle)
     return result
+
+
+def _in_rank_order(dependencies: Mapping[str, Sequence[str]], rank: Mapping[str, int]) -> list[str] | None:
+    """The steps by rank when every step depends only on known steps of a lower rank (ranks all distinct), the
+    usual runbook, written top to bottom: then the lowest-ranked step not yet placed is always ready, so the
+    dependency order is the rank order. None otherwise (the general walk decides, and names any cycle)."""
+    try:
+        for ref, needs in dependencies.items():
+            mine = rank[ref]
+            for need in needs:
+                if rank[need] >= mine or need not in dependencies:
+                    return None
+    except KeyError:
+        return None
+    refs = sorted(dependencies, key=rank.__getitem__)
+    if len({rank[ref] for ref in refs}) < len(refs):
+        return None
+    return refs
 
 
 def _a_cycle(blocked: Mapping[str, Sequence[str]]) -> list[str]:
@@ -90,12 +111,13 @@ def critical_path(
     ``ordered``: ``order(dependencies, position=position)`` when the caller has it already."""
     best: dict[str, tuple[int, str | None]] = {}
     for ref in order(dependencies, position=position) if ordered is None else ordered:
-        before = max(
-            ((best[need][0], need) for need in dependencies[ref] if need in best),
-            default=(0, None),
-            key=lambda pair: pair[0],
-        )
-        best[ref] = (before[0] + max(0, minutes.get(ref, 0)), before[1])
+        # The first of the longest chains before this step (the first dependency listed wins a tie).
+        longest, via = 0, None
+        for need in dependencies[ref]:
+            found = best.get(need)
+            if found is not None and (via is None or found[0] > longest):
+                longest, via = found[0], need
+        best[ref] = (longest + max(0, minutes.get(ref, 0)), via)
     if not best:
         return CriticalPath(0, ())
     end = max(best, key=lambda ref: best[ref][0])

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -285,10 +285,10 @@ class NowStep:
 
 @dataclass
 class BoardPage:
-    """What the cutover board page shows: the figures of the whole runbook (counts and progress aggregated in
-    SQL, remaining time and ETA from the critical path), a page of the forward steps and one of the rollback
-    plan in dependency order, and the steps that need someone now. A fixed number of queries, and only the rows
-    on show are loaded in full, however long the runbook."""
+    """What the cutover board page shows: the figures of the whole runbook (counts and progress from the plan
+    columns of every step, remaining time and ETA from the critical path), a page of the forward steps and one
+    of the rollback plan in dependency order, and the steps that need someone now. A fixed number of queries, and
+    only the rows on show are loaded in full, however long the runbook."""
 
     project: Project
     target_at: dt.datetime | None
@@ -329,20 +329,17 @@ def _page_number(wanted: int | None, total: int, size: int, default: int = 1) ->
     return min(max(1, number), _pages(total, size))
 
 
-def _runbook_counts(runbook: Runbook | None) -> tuple[dict[str, int], int, int]:
-    """Steps by status, forward steps and forward steps done or skipped: one aggregate query."""
+def _runbook_counts(steps: list[_PlanStep]) -> tuple[dict[str, int], int, int]:
+    """Steps by status, forward steps and forward steps done or skipped, counted from the plan columns already
+    loaded (no query of their own)."""
     counts = dict.fromkeys(StepStatus.values, 0)
-    if runbook is None:
-        return counts, 0, 0
-    forward = Q(rollback=False)
-    figures = RunbookStep.objects.filter(runbook=runbook).aggregate(
-        forward=Count("id", filter=forward),
-        forward_satisfied=Count("id", filter=forward & Q(status__in=SATISFIED)),
-        **{f"status_{value}": Count("id", filter=Q(status=value)) for value in StepStatus.values},
-    )
-    for value in StepStatus.values:
-        counts[value] = figures[f"status_{value}"]
-    return counts, figures["forward"], figures["forward_satisfied"]
+    forward = forward_satisfied = 0
+    for step in steps:
+        counts[step.status] += 1
+        if not step.rollback:
+            forward += 1
+            forward_satisfied += step.status in SATISFIED
+    return counts, forward, forward_satisfied
 
 
 def _instant(value) -> dt.datetime | None:
@@ -389,13 +386,13 @@ def runbook_board_page(
     """The cutover board's window of the runbook. ``page`` (1-based) of the forward steps in dependency order
     defaults to the page of the first step not yet done or skipped: where the cutover stands now.
 
-    Four queries whatever the number of steps: the runbook, the plan columns of every step (no text, no joins,
-    for the order, the critical path and what may start), the counts (aggregated), and the full rows on show."""
+    Three queries whatever the number of steps: the runbook, the plan columns of every step (no text, no joins,
+    for the order, the critical path, what may start and the counts), and the full rows on show."""
     now = now or timezone.now()
     runbook = Runbook.objects.filter(project=project).first()
     light = _plan_steps(runbook) if runbook else []
     the_plan = _plan(project, runbook, light, now)
-    counts, forward_total, forward_satisfied = _runbook_counts(runbook)
+    counts, forward_total, forward_satisfied = _runbook_counts(light)
 
     by_ref = the_plan.by_ref
     forward = [ref for ref in the_plan.ordered if not by_ref[ref].rollback]

@@ -156,6 +156,23 @@ def parse_filters(params) -> tuple[PortfolioFilters, dict[str, list[str]]]:
     return PortfolioFilters(**values), errors
 
 
+# Rows a page of the portfolio page shows: the reader picks one of these (``?page_size=``), 50 unless they do.
+PAGE_SIZES = (10, 25, 50, 100)
+DEFAULT_PAGE_SIZE = 50
+
+
+def parse_page_size(params) -> tuple[int, dict[str, list[str]]]:
+    """``(page_size, errors)`` from the ``page_size`` query parameter: one of ``PAGE_SIZES``; absent or invalid
+    gives ``DEFAULT_PAGE_SIZE`` (an invalid value is also named in ``errors``, as the filters are)."""
+    raw = (params.get("page_size") or "").strip()
+    if not raw:
+        return DEFAULT_PAGE_SIZE, {}
+    allowed = [str(size) for size in PAGE_SIZES]
+    if raw not in allowed:
+        return DEFAULT_PAGE_SIZE, {"page_size": [_choice_error(raw, allowed)]}
+    return int(raw), {}
+
+
 def parse_filters_or_400(params) -> PortfolioFilters:
     filters, errors = parse_filters(params)
     if errors:
@@ -460,19 +477,27 @@ def hypercare_state(project, days: WindowDays | None, *, now: dt.datetime) -> di
 
 
 def retro_action_figures(projects, *, now: dt.datetime) -> dict[int, dict]:
-    """Open and overdue (due before the project's local today) retrospective actions per project, one query."""
+    """Open and overdue (due before the project's local today) retrospective actions per project: one aggregate
+    query, one row per project however many actions."""
     from golive.debrief.selectors import open_actions
 
     projects = {p.pk: p for p in projects}
     if not projects:
         return {}
-    found: dict[int, dict] = {}
-    for project_id, due in open_actions(list(projects)).order_by().values_list("project_id", "due_date"):
-        counts = found.setdefault(project_id, {"open": 0, "overdue": 0})
-        counts["open"] += 1
-        if due is not None and due < _local_today(projects[project_id], now):
-            counts["overdue"] += 1
-    return found
+    # "Overdue" is before each project's own local today: one condition per distinct local today.
+    by_today: dict[dt.date, list[int]] = {}
+    for pk, project in projects.items():
+        by_today.setdefault(_local_today(project, now), []).append(pk)
+    overdue = Q()
+    for today, ids in by_today.items():
+        overdue |= Q(project_id__in=ids, due_date__lt=today)
+    rows = (
+        open_actions(list(projects))
+        .order_by()
+        .values("project_id")
+        .annotate(open=Count("id"), overdue=Count("id", filter=overdue))
+    )
+    return {row["project_id"]: {"open": row["open"], "overdue": row["overdue"]} for row in rows}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -794,6 +819,29 @@ def golive_calendar(
         bucket["go_lives"].sort(key=lambda e: (e["date"], e["key"]))
     overdue.sort(key=lambda e: (-e["days_overdue"], e["key"]))
     return {"today": today, "from": first, "to": last, "weeks": buckets, "overdue": overdue}
+
+
+# The page's calendar shows this many go-lives a week and this many overdue ones; the rest are counted ("and 12
+# more"), so the page does not grow with the portfolio (the calendar API lists them all).
+CALENDAR_SHOWN_PER_WEEK = 5
+CALENDAR_SHOWN_OVERDUE = 10
+
+
+def calendar_shown(
+    calendar: dict, *, per_week: int = CALENDAR_SHOWN_PER_WEEK, overdue: int = CALENDAR_SHOWN_OVERDUE
+) -> dict:
+    """``calendar`` (from ``golive_calendar``) as the page shows it: the first ``per_week`` go-lives of each week
+    and the ``overdue`` most overdue, with ``more`` (weeks) and ``overdue_more`` counting the ones left out."""
+    weeks = [
+        {**week, "go_lives": week["go_lives"][:per_week], "more": max(0, len(week["go_lives"]) - per_week)}
+        for week in calendar["weeks"]
+    ]
+    return {
+        **calendar,
+        "weeks": weeks,
+        "overdue": calendar["overdue"][:overdue],
+        "overdue_more": max(0, len(calendar["overdue"]) - overdue),
+    }
 
 
 # ---------------------------------------------------------------------------------------------------------------

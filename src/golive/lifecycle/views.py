@@ -70,15 +70,18 @@ def _sort_choices() -> list[tuple[str, str]]:
 @require_GET
 def portfolio(request):
     """Every project the caller may see, one row each with health, go-live, SLA and hypercare pulse, filtered by
-    phase, health, customer, template, status and a search, sorted, 50 a page; the go-live calendar of the next
-    eight weeks; "what needs me today" and the cross-project figures load into their panels after the page.
+    phase, health, customer, template, status and a search, sorted, 50 a page (or 10, 25 or 100: ``page_size``);
+    the go-live calendar of the next eight weeks; "what needs me today" and the cross-project figures load into
+    their panels after the page.
 
     Rows are computed in batches (``golive.lifecycle.portfolio``), so the query count does not grow with the
     number of projects. An invalid filter value is named beside the form and left out.
     """
     filters, errors = portfolio_mod.parse_filters(request.GET)
+    page_size, size_errors = portfolio_mod.parse_page_size(request.GET)
+    errors.update(size_errors)
     candidates = portfolio_mod.portfolio_candidates(request.user, filters)
-    page = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(candidates, page_size).get_page(request.GET.get("page"))
     rows = portfolio_mod.rows_for_page(request.user, page.object_list)
     context = {
         "nav": "portfolio",
@@ -86,6 +89,8 @@ def portfolio(request):
         "page": page,
         "filters": filters,
         "errors": errors,
+        "page_size": page_size,
+        "page_sizes": portfolio_mod.PAGE_SIZES,
         "status": filters.status,
         "q": filters.q,
         "statuses": Project.Status.choices,
@@ -94,11 +99,13 @@ def portfolio(request):
         "sorts": _sort_choices(),
         # The filter form is not part of the fragment htmx swaps in.
         "choices": None if is_htmx(request) else portfolio_mod.filter_choices(request.user),
-        "calendar": portfolio_mod.golive_calendar(
-            request.user,
-            filters,
-            # The candidates are already the projects that match a health filter: no second evaluation.
-            matching_pks=set(candidates) if filters.needs_rows else None,
+        "calendar": portfolio_mod.calendar_shown(
+            portfolio_mod.golive_calendar(
+                request.user,
+                filters,
+                # The candidates are already the projects that match a health filter: no second evaluation.
+                matching_pks=set(candidates) if filters.needs_rows else None,
+            )
         ),
     }
     return render_page(
