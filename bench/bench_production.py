@@ -54,7 +54,8 @@ MEASURED = "PM"
 # (label, path template, kind): kind "page" is an HTML page with the lead's session, "api" a JSON list with
 # the lead's token. ``{key}`` is the measured project, ``{issue}`` one of its issues.
 PATHS = [
-    ("portfolio page", "/", "page"),
+    ("portfolio page", "/?page_size=10", "page"),
+    ("portfolio page, 50 a page", "/", "page"),
     ("what needs me today", "/today/", "page"),
     ("project overview", "/projects/{key}/", "page"),
     ("issue desk", "/projects/{key}/issues/", "page"),
@@ -72,9 +73,11 @@ PATHS = [
     ("UAT runs API", "/api/v1/projects/{key}/uat/runs/?page_size=20", "api"),
     ("runbook steps API", "/api/v1/projects/{key}/runbook/steps/?page_size=20", "api"),
 ]
-# The API lists are read a page of the same size at both data sizes (10 projects, 20 rows: what the 1x data set
-# fills), so the ratio measures the growth of the data and not a page holding more rows; the HTML pages are read
-# as users get them (the portfolio page lists 50 projects a page: 10 at 1x, 50 at 100x).
+# The API lists and the portfolio page are read a page of the same size at both data sizes (10 projects, 20
+# rows: what the 1x data set fills), so the ratio measures the growth of the data and not a page holding more
+# rows; the other HTML pages are read as users get them. The portfolio page at its default of 50 a page (all 10
+# projects at 1x, 50 at 100x) is listed for reference: its ratio is mostly the five times the rows.
+MORE_ROWS = {"portfolio page, 50 a page": "10 vs 50 rows"}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -1308,9 +1311,10 @@ def render(result: dict, info: dict, args) -> str:
             f"{pages['grow_timings']['sweep']:.0f} s for one sweep",
             "that flags the breaches the inserted issues have due, as a running system would have: at both sizes the",
             "data is swept before it is measured, or the worker's periodic sweep would do it during the measurement).",
-            "HTML pages with the consultant lead's session, API lists with the lead's token: the first page of",
-            "10 projects or 20 rows at both sizes (what the 1x data fills, so that the ratio measures the data and not",
-            "a page of more rows). The portfolio page shows 50 projects a page: all 10 at 1x, 50 at 100x.",
+            "HTML pages with the consultant lead's session, API lists with the lead's token: the API lists and the",
+            "portfolio page read the first page of 10 projects or 20 rows at both sizes (what the 1x data fills, so",
+            "that the ratio measures the data and not a page of more rows). The portfolio page at its default of 50",
+            "projects a page (all 10 at 1x, 50 at 100x) is listed for reference, not checked.",
             "",
             "| data | projects | issues | measured: issues | comments | UAT scenarios | UAT runs | runbook steps "
             "| retro notes | audit rows |",
@@ -1349,14 +1353,15 @@ def render(result: dict, info: dict, args) -> str:
         ]
         for s in pages["summary"]:
             ok = s["median_ratio"] <= 2 and s["queries_small"] == s["queries_large"]
+            check = f"reference ({MORE_ROWS[s['label']]})" if s["label"] in MORE_ROWS else ("OK" if ok else "MISSED")
             lines.append(
                 f"| {s['label']} | {fmt(s['median_ratio'], 2)}x | {fmt(s['p95_ratio'], 2)}x "
-                f"| {s['queries_small']} -> {s['queries_large']} | {'OK' if ok else 'MISSED'} |"
+                f"| {s['queries_small']} -> {s['queries_large']} | {check} |"
             )
         missed = [
             s["label"]
             for s in pages["summary"]
-            if not (s["median_ratio"] <= 2 and s["queries_small"] == s["queries_large"])
+            if s["label"] not in MORE_ROWS and not (s["median_ratio"] <= 2 and s["queries_small"] == s["queries_large"])
         ]
         if missed:
             lines += [
