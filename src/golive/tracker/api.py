@@ -10,7 +10,15 @@ from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from golive.api import ANY_MEMBER, LEADS, PROJECT_KEY_PARAMETER, VENDOR_STAFF, ProjectScopedView, StrictSerializer
+from golive.api import (
+    ANY_MEMBER,
+    LEADS,
+    PROJECT_KEY_PARAMETER,
+    VENDOR_STAFF,
+    FreshFields,
+    ProjectScopedView,
+    StrictSerializer,
+)
 from golive.api_fields import UsernameField
 from golive.text import render_markdown
 from golive.tracker import selectors, services
@@ -116,7 +124,7 @@ def _datetime(value) -> str | None:
     return _DATETIME_FIELD.to_representation(value) if value is not None else None
 
 
-class IssueCreateSerializer(serializers.Serializer):
+class IssueCreateSerializer(FreshFields, serializers.Serializer):
     title = serializers.CharField(max_length=300)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     kind = serializers.ChoiceField(choices=IssueKind.choices, default=IssueKind.INCIDENT)
