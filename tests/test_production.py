@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from rest_framework.authtoken.models import Token
 
 from golive.logs import JsonFormatter
 
@@ -28,7 +30,8 @@ def _settings_in_subprocess(tmp_path, **env) -> subprocess.CompletedProcess:
     script = (
         "import json, golive.settings as s; "
         "print(json.dumps({'storages': s.STORAGES, 'media': str(s.MEDIA_ROOT), 'static': str(s.STATIC_ROOT), "
-        "'finders': s.WHITENOISE_USE_FINDERS, 'formatter': s.LOGGING['handlers']['console']['formatter']}))"
+        "'finders': s.WHITENOISE_USE_FINDERS, 'formatter': s.LOGGING['handlers']['console']['formatter'], "
+        "'database_options': s.DATABASES['default'].get('OPTIONS', {})}))"
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("GOLIVE_", "DATABASE_URL"))}
     return subprocess.run(
@@ -69,6 +72,37 @@ def test_production_settings_take_a_shared_upload_directory_collected_static_fil
     assert values["storages"]["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert values["finders"] is False
     assert values["formatter"] == "json"
+
+
+@pytest.mark.parametrize(
+    ("prepared", "options"),
+    [
+        (None, {"server_side_binding": True, "prepare_threshold": 5}),
+        ("0", {"server_side_binding": True, "prepare_threshold": None}),
+    ],
+)
+def test_postgresql_binds_parameters_on_the_server_and_prepares_unless_told_not_to(tmp_path, prepared, options):
+    env = {"DATABASE_URL": "postgres://golive@db.invalid:5432/golive"}
+    if prepared is not None:
+        env["GOLIVE_DB_PREPARED"] = prepared
+    result = _settings_in_subprocess(tmp_path, **env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["database_options"] == options
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_a_statement_run_often_is_prepared_on_postgresql(world, api):
+    from golive.accounts.authentication import _token_sql
+
+    key = Token.objects.create(user=world.customer_member).key
+    client = api()
+    for _ in range(7):
+        assert client.get("/api/v1/projects/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    # The token look-up (the same text every request) is now parsed and planned once for this connection.
+    assert any(_token_sql(connection.vendor).split(" FROM ")[1].split(" WHERE ")[0] in text for text in prepared)
 
 
 def test_s3_storage_url_configures_django_storages(tmp_path):
