@@ -41,6 +41,22 @@ def kickoff_due_in(days: int) -> int:
     return KICKOFF_ENDS_BEFORE_GO_LIVE + days
 
 
+def kickoff_done(project: Project, *, actor) -> Project:
+    """``project``'s kickoff gate met: a kickoff meeting held yesterday and one requirement captured."""
+    from golive.engagement import services as engagement_services
+
+    engagement_services.meeting_create(
+        actor=actor,
+        project=project,
+        kind="kickoff",
+        title="Kickoff",
+        starts_at=timezone.now() - dt.timedelta(days=1),
+        attendees=[actor],
+    )
+    engagement_services.requirement_create(actor=actor, project=project, ref="R1", title="Orders")
+    return project
+
+
 def gone_live(project: Project, *, actor, days_ago: float) -> Project:
     """``project`` through deployment into hypercare, gone live ``days_ago`` days ago (an audited override)."""
     to_phase(project, "deployment", actor=actor)

@@ -4,13 +4,10 @@ with the whole evaluation, criterion by criterion, across the states a portfolio
 from __future__ import annotations
 
 import copy
-import datetime as dt
 
 import pytest
 from django.db.models import F
-from django.utils import timezone
 
-from golive.engagement import services as engagement_services
 from golive.lifecycle import services
 from golive.lifecycle.gates import _REGISTRY, evaluate_gates, load_gates
 from golive.lifecycle.models import Phase
@@ -40,16 +37,7 @@ def _every_criterion() -> list[dict]:
 @pytest.fixture
 def states(world):
     build.mixed_portfolio(world, 0, 8, issues=3)
-    done = build.project(world, "DONE", go_live_in=build.kickoff_due_in(2))
-    engagement_services.meeting_create(
-        actor=world.lead,
-        project=done,
-        kind="kickoff",
-        title="Kickoff",
-        starts_at=timezone.now() - dt.timedelta(days=1),
-        attendees=[world.lead],
-    )
-    engagement_services.requirement_create(actor=world.lead, project=done, ref="R1", title="Orders")
+    build.kickoff_done(build.project(world, "DONE", go_live_in=build.kickoff_due_in(2)), actor=world.lead)
     live = build.gone_live(world.project, actor=world.lead, days_ago=20)
     services.signoff_record(actor=world.customer_lead, project=live, phase_key="hypercare", decision="approve")
     services.signoff_record(actor=world.lead, project=live, phase_key="hypercare", decision="reject")

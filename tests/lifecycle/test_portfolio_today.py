@@ -301,18 +301,7 @@ class TestOnlyTheGatesThatCanGiveAnItem:
         assert evaluated == ["ACME"]
 
     def test_a_due_gate_that_passes_gives_no_item(self, world, api):
-        from golive.engagement import services as engagement_services
-
-        project = build.project(world, "DONE", go_live_in=build.kickoff_due_in(2))
-        engagement_services.meeting_create(
-            actor=world.lead,
-            project=project,
-            kind="kickoff",
-            title="Kickoff",
-            starts_at=timezone.now() - dt.timedelta(days=1),
-            attendees=[world.lead],
-        )
-        engagement_services.requirement_create(actor=world.lead, project=project, ref="R1", title="Orders")
+        build.kickoff_done(build.project(world, "DONE", go_live_in=build.kickoff_due_in(2)), actor=world.lead)
         assert [item["project"] for item in _items(api, world.lead, "gate_due")] == []
 
 
