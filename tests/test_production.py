@@ -74,35 +74,39 @@ def test_production_settings_take_a_shared_upload_directory_collected_static_fil
     assert values["formatter"] == "json"
 
 
-@pytest.mark.parametrize(
-    ("prepared", "options"),
-    [
-        (None, {"server_side_binding": True, "prepare_threshold": 5}),
-        ("0", {"server_side_binding": True, "prepare_threshold": None}),
-    ],
-)
-def test_postgresql_binds_parameters_on_the_server_and_prepares_unless_told_not_to(tmp_path, prepared, options):
-    env = {"DATABASE_URL": "postgres://golive@db.invalid:5432/golive"}
-    if prepared is not None:
-        env["GOLIVE_DB_PREPARED"] = prepared
-    result = _settings_in_subprocess(tmp_path, **env)
+def test_postgresql_binds_parameters_on_the_server(tmp_path):
+    result = _settings_in_subprocess(tmp_path, DATABASE_URL="postgres://golive@db.invalid:5432/golive")
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["database_options"] == options
+    assert json.loads(result.stdout)["database_options"] == {"server_side_binding": True}
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
-def test_a_statement_run_often_is_prepared_on_postgresql(world, api):
+@pytest.mark.parametrize("enabled", [True, False])
+def test_only_the_hot_paths_statements_are_prepared_on_postgresql(world, api, settings, enabled):
     from golive.accounts.authentication import _token_sql
 
+    settings.GOLIVE_DB_PREPARED = enabled
     key = Token.objects.create(user=world.customer_member).key
     client = api()
-    for _ in range(7):
+    for n in range(7):
+        response = client.post(
+            "/api/v1/projects/ACME/issues/", {"title": f"Spike {n}"}, HTTP_AUTHORIZATION=f"Token {key}", format="json"
+        )
+        assert response.status_code == 201
         assert client.get("/api/v1/projects/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = [row[0] for row in cursor.fetchall()]
-    # The token look-up (the same text every request) is now parsed and planned once for this connection.
-    assert any(_token_sql(connection.vendor).split(" FROM ")[1].split(" WHERE ")[0] in text for text in prepared)
+    prepared = _prepared_statements()
+    token_lookup = _token_sql(connection.vendor).split(" FROM ")[1].split(" WHERE ")[0]
+    # The token look-up and the issue insert are parsed and planned once per connection (when enabled) ...
+    assert any(token_lookup in text for text in prepared) is enabled
+    assert any(text.startswith('INSERT INTO "tracker_issue"') for text in prepared) is enabled
+    # ... the ORM's list query never: it is planned with its own values every time.
+    assert not any('FROM "lifecycle_project"' in text and "ORDER BY" in text for text in prepared)
 
 
 def test_s3_storage_url_configures_django_storages(tmp_path):

@@ -86,15 +86,16 @@ def _database(url: str) -> dict:
             raise ImproperlyConfigured(
                 "DATABASE_URL points at PostgreSQL but the driver is missing: pip install 'golive[production]'"
             ) from exc
-        # Parameters bound by the server, and a statement the connection has run 5 times prepared (Django leaves
-        # preparing off unless told): the hot paths then skip PostgreSQL's parse and plan, about a sixth of the
-        # issue intake's time. Behind a PgBouncer in transaction mode older than 1.21, GOLIVE_DB_PREPARED=0
-        # (binding stays on the server, nothing is prepared).
-        prepared = env_bool("GOLIVE_DB_PREPARED", True)
-        config["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5 if prepared else None}
+        # Parameters bound by the server, which lets golive.rows.prepared() prepare the hot paths' fixed
+        # statements; nothing else is prepared (Django's default), so every other query is planned with its
+        # own values.
+        config["OPTIONS"] = {"server_side_binding": True}
     return config
 
 
+# Prepare the hot paths' fixed statements on PostgreSQL (golive.rows.prepared); 0 behind a PgBouncer in
+# transaction mode older than 1.21.
+GOLIVE_DB_PREPARED = env_bool("GOLIVE_DB_PREPARED", True)
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'golive.sqlite3'}"
 DATABASES = {"default": _database(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -31,7 +31,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
     (:mod:`golive.rows`) instead of compiled by the ORM on each request."""
 
     def authenticate_credentials(self, key):
-        with connection.cursor() as cursor:
+        with rows.prepared(), connection.cursor() as cursor:
             cursor.execute(_token_sql(connection.vendor), [key])
             row = cursor.fetchone()
         if row is None:

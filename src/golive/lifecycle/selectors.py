@@ -130,7 +130,7 @@ def _project_get_plain(user, key: str, select: tuple[str, ...]) -> Project:
         if user.organization_id is None:
             raise Http404("No such project.")  # project_list_for_user: a customer_id that no project has
         params.append(user.organization_id)
-    with connection.cursor() as cursor:
+    with rows.prepared(), connection.cursor() as cursor:
         cursor.execute(_plain_sql(select, customer_side, connection.vendor), params)
         row = cursor.fetchone()
     if row is None:

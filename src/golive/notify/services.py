@@ -51,6 +51,7 @@ from golive.notify.models import (
     Webhook,
     WebhookFormat,
 )
+from golive.rows import prepared
 from golive.tracker.models import OPEN_STATUSES, Issue, IssueEvent
 
 logger = logging.getLogger(__name__)
@@ -296,7 +297,7 @@ def event_has_listeners(*, event: str, project_id: int, hints: dict) -> bool:
         f"SELECT {quote(meta.get_field('events').column)} FROM {quote(meta.db_table)} "
         f"WHERE {quote(meta.get_field('project').column)} = %s AND {quote(meta.get_field('active').column)}"
     )
-    with connection.cursor() as cursor:
+    with prepared(), connection.cursor() as cursor:
         cursor.execute(sql, [project_id])
         rows = cursor.fetchall()
     # PostgreSQL's jsonb arrives parsed; SQLite's JSON text does not.

@@ -128,7 +128,8 @@ def _next_number(project: Project) -> int:
     table = connection.ops.quote_name(IssueSequence._meta.db_table)
     increment = f"UPDATE {table} SET last_number = last_number + 1 WHERE project_id = %s RETURNING last_number"
     with connection.cursor() as cursor:
-        cursor.execute(increment, [project.pk])
+        with rows.prepared():
+            cursor.execute(increment, [project.pk])
         row = cursor.fetchone()
         if row is not None:
             return row[0]
