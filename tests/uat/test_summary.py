@@ -122,3 +122,16 @@ def test_burn_up_runs_to_today_with_flat_days(world):
 
 def test_summary_of_another_project_is_404(world, api):
     assert api(world.other_customer).get(URL).status_code == 404
+
+
+def test_burn_up_counts_a_run_on_the_projects_local_day(world):
+    # 00:30 in the project's zone is still the previous day in UTC (Asia/Seoul is UTC+9): the run belongs to the
+    # local day, the one its testers lived.
+    zone = zoneinfo.ZoneInfo(world.project.timezone)
+    today = timezone.localtime(timezone.now(), zone).date()
+    local_half_past_midnight = dt.datetime.combine(today - dt.timedelta(days=2), dt.time(0, 30), tzinfo=zone)
+    assert local_half_past_midnight.astimezone(dt.UTC).date() != local_half_past_midnight.date()
+    scenario(world, "A")
+    run(world, "A", "passed", executed_at=local_half_past_midnight)
+    points = selectors.uat_summary(project=world.project)["burn_up"]
+    assert points[0] == {"date": (today - dt.timedelta(days=2)).isoformat(), "passed": 1, "executed": 1}

@@ -28,7 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.utils import timezone
 
@@ -374,16 +374,18 @@ def _burn_up(project, cycle: Cycle, today: dt.date) -> list[dict]:
     state: dict[int, str] = {}
     per_day: dict[dt.date, tuple[int, int]] = {}
     passed = 0
+    # The local day comes from the database: converting each run's instant here cost more than the rest of the
+    # pass (a cycle of thousands of runs).
     rows = (
         Run.objects.filter(cycle=cycle, scenario__retired_at__isnull=True)
         .order_by("executed_at", "pk")
-        .values_list("scenario_id", "status", "executed_at")
+        .values_list("scenario_id", "status", TruncDate("executed_at", tzinfo=zone))
     )
-    for scenario_id, status, executed_at in rows:
+    for scenario_id, status, day in rows:
         before = state.get(scenario_id)
         passed += (status == RunStatus.PASSED) - (before == RunStatus.PASSED)
         state[scenario_id] = status
-        per_day[executed_at.astimezone(zone).date()] = (passed, len(state))
+        per_day[day] = (passed, len(state))
     start = cycle.started_at.astimezone(zone).date()
     end = max([today, *per_day]) if per_day else today
     start = min([start, *per_day]) if per_day else start
