@@ -27,9 +27,15 @@ def project_list_for_user(user) -> QuerySet[Project]:
     if user.is_admin:
         return qs
     qs = qs.filter(memberships__user=user)
-    if user.organization is None or user.organization.kind == Organization.Kind.CUSTOMER:
+    if _own_customer_only(user):
         qs = qs.filter(customer_id=user.organization_id)
     return qs
+
+
+def _own_customer_only(user) -> bool:
+    """Whether a member sees only the projects of their own organization (customer users, and users of no
+    organization, who then see none: every project has a customer)."""
+    return user.organization is None or user.organization.kind == Organization.Kind.CUSTOMER
 
 
 def project_list_with_phases(user) -> QuerySet[Project]:
@@ -80,7 +86,8 @@ def project_get_for_user(
     return project
 
 
-def _joins(select: tuple[str, ...]) -> list[tuple[str, type, str, str]]:
+@functools.cache
+def _joins(select: tuple[str, ...]) -> tuple[tuple[str, type, str, str], ...]:
     """``(name, model, its join column, the project's join column)`` of each relation in ``select``: a
     forward foreign key of the project (``current_phase``) or a reverse one-to-one (``sla_policy``)."""
     joins = []
@@ -92,7 +99,7 @@ def _joins(select: tuple[str, ...]) -> list[tuple[str, type, str, str]]:
             joins.append((name, field.related_model, field.field.column, Project._meta.pk.column))
         else:
             raise ValueError(f"{name}: not a single-valued relation of a project")
-    return joins
+    return tuple(joins)
 
 
 @functools.cache
@@ -110,7 +117,7 @@ def _plain_sql(select: tuple[str, ...], customer_side: bool, vendor: str) -> str
             f"LEFT JOIN {quote(model._meta.db_table)} r{n} ON r{n}.{quote(column_name)} = p.{quote(project_column)}"
         )
     parts.append(f"m.{column(Membership, 'role')}")
-    # project_list_for_user: a customer user sees only the projects of their own organization.
+    # As project_list_for_user (_own_customer_only): only the projects of the caller's own organization.
     tenancy = f" AND p.{column(Project, 'customer')} = %s" if customer_side else ""
     return (
         f"SELECT {', '.join(parts)} FROM {quote(Project._meta.db_table)} p "
@@ -124,11 +131,11 @@ def _project_get_plain(user, key: str, select: tuple[str, ...]) -> Project:
     """``project_get_for_user`` for a member (not an administrator) on a hot path: the same scoping (the
     caller's membership; for a customer user, their organization's projects) and the same loaded relations,
     in one plain query built once (:mod:`golive.rows`) instead of compiled by the ORM on every request."""
-    customer_side = user.organization is None or user.organization.kind == Organization.Kind.CUSTOMER
+    customer_side = _own_customer_only(user)
     params = [user.pk, key]
     if customer_side:
         if user.organization_id is None:
-            raise Http404("No such project.")  # project_list_for_user: a customer_id that no project has
+            raise Http404("No such project.")  # no project is without a customer
         params.append(user.organization_id)
     with rows.prepared(), connection.cursor() as cursor:
         cursor.execute(_plain_sql(select, customer_side, connection.vendor), params)
