@@ -25,7 +25,22 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Case, Count, DateField, Exists, F, Func, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -298,13 +313,9 @@ def _local_today(project, now: dt.datetime) -> dt.date:
 
 
 def breached_q(now: dt.datetime) -> Q:
-    """An issue past its response or resolution due time (flagged by the sweep, or due and not yet swept)."""
-    return (
-        Q(response_breached=True)
-        | Q(resolution_breached=True)
-        | Q(first_response_at__isnull=True, response_due_at__lt=now)
-        | Q(waiting_since__isnull=True, resolution_due_at__lt=now)
-    )
+    """An issue past its response or resolution due time (flagged by the sweep, or due and not yet swept: the
+    earliest due time of its running clocks is past)."""
+    return Q(response_breached=True) | Q(resolution_breached=True) | Q(next_due_at__lt=now)
 
 
 def open_q() -> Q:
@@ -349,13 +360,19 @@ def _fixed_offset_minutes(zone: str, since: dt.datetime, until: dt.datetime) -> 
 
 
 def _local_date_expression(zone: str, since: dt.datetime | None, until: dt.datetime | None):
-    """``reported_at`` as a local date in ``zone``. On SQLite, where ``TruncDate`` with a time zone calls back into
-    Python for every row, a zone with one offset over the period shifts natively (``date(x, '+540 minutes')``)."""
-    if connection.vendor == "sqlite" and since is not None and until is not None:
+    """``reported_at`` as a local date in ``zone``. A zone with one offset over the period (most of them, over a
+    hypercare window) shifts by that offset, without a time zone lookup per row: natively on SQLite, where
+    ``TruncDate`` with a time zone calls back into Python for every row (``date(x, '+540 minutes')``), and as a
+    UTC date of the shifted instant elsewhere (on PostgreSQL half the cost of ``AT TIME ZONE 'Asia/Seoul'``)."""
+    minutes = None
+    if since is not None and until is not None:
         minutes = _fixed_offset_minutes(zone, since, until)
-        if minutes is not None:
-            return Func(F("reported_at"), Value(f"{minutes:+d} minutes"), function="date", output_field=DateField())
-    return TruncDate("reported_at", tzinfo=zoneinfo.ZoneInfo(zone))
+    if minutes is None:
+        return TruncDate("reported_at", tzinfo=zoneinfo.ZoneInfo(zone))
+    if connection.vendor == "sqlite":
+        return Func(F("reported_at"), Value(f"{minutes:+d} minutes"), function="date", output_field=DateField())
+    shifted = ExpressionWrapper(F("reported_at") + Value(dt.timedelta(minutes=minutes)), output_field=DateTimeField())
+    return TruncDate(shifted, tzinfo=dt.UTC)
 
 
 def local_day(timezones, *, since: dt.datetime | None = None, until: dt.datetime | None = None):
@@ -401,7 +418,8 @@ def window_days(projects, *, now: dt.datetime) -> dict[int, WindowDays]:
             )
         )
         .values("project_id", "day")
-        .annotate(n=Count("id"), high=Max("reported_at", filter=Q(severity__in=HIGH_SEVERITIES)))
+        # COUNT(*), not of the id: the (project, reported_at, severity) index holds all this query reads.
+        .annotate(n=Count("*"), high=Max("reported_at", filter=Q(severity__in=HIGH_SEVERITIES)))
         .order_by()
     )
     found: dict[int, WindowDays] = {p.pk: WindowDays() for p in with_window}

@@ -70,6 +70,21 @@ class IssueSequence(models.Model):
         return f"{self.project_id}: {self.last_number}"
 
 
+def next_due_expression() -> models.Case:
+    """The earliest due time of the clocks still running, NULL when none runs."""
+    response_running = models.Q(first_response_at__isnull=True, response_due_at__isnull=False)
+    resolution_running = models.Q(waiting_since__isnull=True, resolution_due_at__isnull=False)
+    both = response_running & resolution_running
+    return models.Case(
+        models.When(both & models.Q(response_due_at__lt=models.F("resolution_due_at")), then="response_due_at"),
+        models.When(both, then="resolution_due_at"),
+        models.When(response_running, then="response_due_at"),
+        models.When(resolution_running, then="resolution_due_at"),
+        default=None,
+        output_field=models.DateTimeField(null=True),
+    )
+
+
 class Issue(models.Model):
     """A problem, question or request reported on a project, with its SLA clocks."""
 
@@ -100,13 +115,21 @@ class Issue(models.Model):
     handed_over_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The earliest due time of a clock still running (the response clock until the first response, the resolution
+    # clock while not waiting on the customer), kept by the database from the columns above: an issue is past a
+    # due time exactly when this is in the past, and due within a span exactly when this falls in it.
+    next_due_at = models.GeneratedField(
+        expression=next_due_expression(), output_field=models.DateTimeField(null=True), db_persist=True
+    )
 
     class Meta:
         ordering = ["project_id", "-number"]
         constraints = [models.UniqueConstraint(fields=["project", "number"], name="issue_unique_number_per_project")]
         indexes = [
             models.Index(fields=["project", "status"], name="issue_project_status"),
-            models.Index(fields=["project", "reported_at"], name="issue_project_reported"),
+            # With the severity, the arrivals per day and the latest P1/P2 of a project are read from the index
+            # alone on PostgreSQL (the portfolio's hypercare figures, the gates' recent P1/P2).
+            models.Index(fields=["project", "reported_at"], name="issue_project_reported", include=["severity"]),
             models.Index(fields=["status", "response_due_at"], name="issue_status_response_due"),
             models.Index(fields=["status", "resolution_due_at"], name="issue_status_resolution_due"),
             # The breach sweep's response clock: only unanswered, unflagged issues, so the sweep reads the few
@@ -115,6 +138,15 @@ class Issue(models.Model):
                 fields=["response_due_at"],
                 name="issue_response_sweep",
                 condition=models.Q(first_response_at__isnull=True, response_breached=False),
+            ),
+            # The open issues' SLA state, read without the table on PostgreSQL (an index-only scan): what needs
+            # me today counts and orders a lead's breached and due-soon issues, the portfolio counts each
+            # project's open, breached and P1/P2 issues.
+            models.Index(
+                fields=["project", "next_due_at"],
+                name="issue_open_sla",
+                include=["id", "number", "assignee", "severity", "response_breached", "resolution_breached"],
+                condition=models.Q(status__in=sorted(OPEN_STATUSES)),
             ),
         ]
 
