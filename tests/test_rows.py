@@ -240,3 +240,84 @@ def test_issue_representation_equals_drf_model_serializer(world, settings):
                 drf = serializers.ModelSerializer.to_representation(serializer, issue)
                 assert serializer.data == drf
                 assert list(serializer.data) == list(drf)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Many ids as one parameter
+
+
+def test_among_selects_what_the_id_list_selects(world, django_assert_num_queries):
+    from django.db import connection
+
+    users = [UserFactory(username=f"among{n}") for n in range(rows.ARRAY_FROM + 2)]
+    ids = [user.pk for user in users[1:]]  # the first left out
+    wanted = rows.among(ids)
+    if connection.vendor == "postgresql":
+        assert not isinstance(wanted, list)  # one array parameter
+    else:
+        assert wanted == ids
+    with django_assert_num_queries(1) as queries:
+        found = set(User.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    assert found == set(ids)
+    if connection.vendor == "postgresql":
+        assert queries.captured_queries[0]["sql"].count(str(ids[-1])) == 1  # the array, not a placeholder per id
+    assert rows.among(ids[:3]) == ids[:3]  # a few ids stay a plain list
+    assert set(User.objects.filter(pk__in=rows.among([])).values_list("pk", flat=True)) == set()
+
+
+def test_among_refuses_what_is_not_an_integer_id(db, settings):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        assert rows.among(["a"] * 3) == ["a"] * 3
+        return
+    with pytest.raises(TypeError):
+        rows.among([str(n) for n in range(rows.ARRAY_FROM)])
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Light instances
+
+
+def test_light_instances_equal_the_orm_only_instances(world, django_assert_num_queries):
+    from golive.lifecycle.models import Phase
+
+    columns = ("id", "key", "name", "status", "timezone", "current_phase_id")
+    expected = Project.objects.only(*columns).select_related("current_phase").get(pk=world.project.pk)
+    row = Project.objects.filter(pk=world.project.pk).values_list(*columns).get()
+    phase = Phase.objects.get(pk=expected.current_phase_id)
+    build = rows.light(Project)
+    with django_assert_num_queries(0):
+        project = build(dict(zip(columns, row, strict=True)), {"current_phase": phase})
+        assert project == expected and project.pk == expected.pk
+        assert {c: getattr(project, c) for c in columns} == {c: getattr(expected, c) for c in columns}
+        assert project.current_phase is phase  # cached as select_related caches it
+        assert not project._state.adding and project._state.db == "default"
+        assert project.get_deferred_fields() == expected.get_deferred_fields()
+    with django_assert_num_queries(1):  # a deferred field loads on access, as after only()
+        assert project.description == world.project.description
+    project.name = "Renamed"
+    project.save(update_fields=["name"])
+    assert Project.objects.get(pk=project.pk).name == "Renamed"
+
+
+def test_light_uses_from_db_for_a_model_with_init_receivers(world):
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    signals.post_init.connect(receiver, sender=Project)
+    try:
+        project = rows.light(Project)({"id": world.project.pk, "key": "ACME"})
+    finally:
+        signals.post_init.disconnect(receiver, sender=Project)
+    assert seen == [world.project.pk]
+    assert project.key == "ACME" and "name" in project.get_deferred_fields()
+
+
+def test_insert_reads_back_the_columns_the_database_computes(world):
+    issue = tracker.issue_create(actor=world.customer_member, project=world.project, title="Clocks", severity="P1")
+    assert "next_due_at" in issue.__dict__  # read back with the id, not deferred
+    assert issue.next_due_at == min(issue.response_due_at, issue.resolution_due_at)
+    assert Issue.objects.get(pk=issue.pk).next_due_at == issue.next_due_at
