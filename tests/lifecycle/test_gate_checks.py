@@ -73,3 +73,32 @@ def test_evaluate_gates_is_the_loaded_evaluation(states):
 
 def test_every_installed_criterion_has_a_cheap_check():
     assert [code for code, criterion in _REGISTRY.items() if criterion.check is None] == []
+
+
+def test_loading_many_projects_as_one_array_gives_the_same_evaluations(states, monkeypatch):
+    """The loaders take the ids of many projects or phases as one array parameter on PostgreSQL (``rows.among``):
+    the evaluations are those of the plain id lists."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from golive import rows
+
+    phases = list(Phase.objects.select_related("project"))
+    every = []
+    for phase in phases:
+        copied = copy.copy(phase)
+        copied.gate = _every_criterion()
+        every.append(copied)
+
+    def evaluations() -> list[dict]:
+        loaded = load_gates(phases + every)
+        return [loaded.evaluate(phase).as_dict() for phase in phases + every]
+
+    monkeypatch.setattr(rows, "ARRAY_FROM", 10**6)
+    by_list = evaluations()
+    monkeypatch.setattr(rows, "ARRAY_FROM", 1)
+    with CaptureQueriesContext(connection) as queries:
+        by_array = evaluations()
+    assert by_array == by_list
+    if connection.vendor == "postgresql":
+        assert sum("unnest" in q["sql"] for q in queries.captured_queries) >= 10

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from golive.cutover.models import SATISFIED, GoLive, GoNoGoDecision, RunbookStep, TestReport, Vote
-from golive.lifecycle.gates import GateEvaluation, Result, evaluate_gates, evaluation_instant, register
+from golive.lifecycle.gates import GateEvaluation, Result, evaluate_gates, evaluation_instant, project_ids, register
 
 # The blocking criteria of every go/no-go checklist (CONTRACT.md).
 DEFAULT_CHECKLIST = [
@@ -25,7 +25,7 @@ DEFAULT_CHECKLIST = [
 
 
 def _golives(phases) -> dict[int, GoLive]:
-    rows = GoLive.objects.filter(project__in={p.project_id for p in phases}, at__lte=evaluation_instant())
+    rows = GoLive.objects.filter(project__in=project_ids(phases), at__lte=evaluation_instant())
     return {row.project_id: row for row in rows}
 
 
@@ -55,7 +55,7 @@ def project_in_deployment(phase, params, data) -> Result:
 
 def _runbook_counts(phases) -> dict[int, dict]:
     rows = (
-        RunbookStep.objects.filter(runbook__project__in={p.project_id for p in phases}, rollback=False)
+        RunbookStep.objects.filter(runbook__project__in=project_ids(phases), rollback=False)
         .values("runbook__project_id")
         .annotate(total=Count("id"), finished=Count("id", filter=Q(status__in=SATISFIED)))
     )
@@ -83,12 +83,11 @@ def runbook_complete(phase, params, data) -> Result:
 
 
 def _latest_reports(phases) -> dict[int, TestReport]:
-    projects = {p.project_id for p in phases}
     as_of = evaluation_instant()
     latest: dict[int, TestReport] = {}
     # Newest first: the first row met per project is its latest report. One query; the per-project index
     # serves it, and only reports up to the evaluation instant count.
-    for report in TestReport.objects.filter(project__in=projects, uploaded_at__lte=as_of).only(
+    for report in TestReport.objects.filter(project__in=project_ids(phases), uploaded_at__lte=as_of).only(
         "id", "project_id", "title", "tests", "failures", "errors", "passed", "uploaded_at"
     ):
         latest.setdefault(report.project_id, report)
@@ -121,9 +120,9 @@ def latest_test_report_passed(phase, params, data) -> Result:
 
 def _latest_decisions(phases) -> dict[int, GoNoGoDecision]:
     latest: dict[int, GoNoGoDecision] = {}
-    rows = GoNoGoDecision.objects.filter(
-        project__in={p.project_id for p in phases}, decided_at__lte=evaluation_instant()
-    ).only("id", "project_id", "decision", "decided_at")
+    rows = GoNoGoDecision.objects.filter(project__in=project_ids(phases), decided_at__lte=evaluation_instant()).only(
+        "id", "project_id", "decision", "decided_at"
+    )
     for decision in rows:
         latest.setdefault(decision.project_id, decision)
     return latest

@@ -9,17 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from golive.engagement.models import Feedback, FeedbackStatus, Meeting, MeetingKind, Requirement
-from golive.lifecycle.gates import Result, evaluation_instant, register
-
-
-def _projects(phases) -> set[int]:
-    return {p.project_id for p in phases}
+from golive.lifecycle.gates import Result, evaluation_instant, phase_ids, project_ids, register
 
 
 def _kickoffs(phases) -> dict[int, int]:
     rows = (
         Meeting.objects.filter(
-            project__in=_projects(phases), kind=MeetingKind.KICKOFF, starts_at__lte=evaluation_instant()
+            project__in=project_ids(phases), kind=MeetingKind.KICKOFF, starts_at__lte=evaluation_instant()
         )
         .values("project_id")
         .annotate(n=Count("id"))
@@ -40,7 +36,7 @@ def kickoff_meeting_held(phase, params, data) -> Result:
 
 def _requirement_counts(phases) -> dict[int, int]:
     rows = (
-        Requirement.objects.filter(project__in=_projects(phases), created_at__lte=evaluation_instant())
+        Requirement.objects.filter(project__in=project_ids(phases), created_at__lte=evaluation_instant())
         .values("project_id")
         .annotate(n=Count("id"))
     )
@@ -70,10 +66,10 @@ def requirements_captured(phase, params, data) -> Result:
 
 def _reviews(phases) -> dict:
     as_of = evaluation_instant()
-    phase_ids = [p.pk for p in phases]
+    ids = phase_ids(phases)
     held = defaultdict(int)
     for row in (
-        Meeting.objects.filter(phase__in=phase_ids, kind=MeetingKind.REVIEW, starts_at__lte=as_of)
+        Meeting.objects.filter(phase__in=ids, kind=MeetingKind.REVIEW, starts_at__lte=as_of)
         .values("phase_id")
         .annotate(n=Count("id"))
     ):
@@ -81,7 +77,7 @@ def _reviews(phases) -> dict:
     open_items = defaultdict(int)
     # Open at the evaluation instant: created by then, and still open or moved on only later.
     for row in (
-        Feedback.objects.filter(meeting__phase__in=phase_ids, created_at__lte=as_of)
+        Feedback.objects.filter(meeting__phase__in=ids, created_at__lte=as_of)
         .filter(Q(status=FeedbackStatus.OPEN) | Q(status_changed_at__gt=as_of))
         .values("meeting__phase_id")
         .annotate(n=Count("id"))

@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from golive.hypercare.models import HypercareWindow
-from golive.lifecycle.gates import Result, evaluation_instant, register
+from golive.lifecycle.gates import Result, evaluation_instant, project_ids, register
 
 
 def _windows(phases) -> dict:
-    rows = HypercareWindow.objects.filter(project__in={p.project_id for p in phases}).prefetch_related("extensions")
+    rows = HypercareWindow.objects.filter(project__in=project_ids(phases)).prefetch_related("extensions")
     return {"as_of": evaluation_instant(), "windows": {w.project_id: w for w in rows}}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from golive.lifecycle.gates import Result, evaluation_instant, register
+from golive.lifecycle.gates import Result, evaluation_instant, phase_ids, register
 from golive.lifecycle.models import SignOff
 
 
@@ -13,7 +13,7 @@ def _latest_signoffs(phases) -> dict[tuple[int, str], SignOff]:
     """The newest sign-off per (phase, role) for all phases in one query."""
     latest: dict[tuple[int, str], SignOff] = {}
     rows = (
-        SignOff.objects.filter(phase__in=[p.pk for p in phases], signed_at__lte=evaluation_instant())
+        SignOff.objects.filter(phase__in=phase_ids(phases), signed_at__lte=evaluation_instant())
         .select_related("signed_by")
         .order_by("signed_at", "id")
     )

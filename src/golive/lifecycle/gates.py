@@ -17,6 +17,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from golive import rows
+
 # The instant a gate is evaluated at: now, or a past instant for point-in-time views (hypercare ``as_of``).
 _as_of: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("gate_as_of", default=None)
 
@@ -46,6 +48,17 @@ class Criterion:
 
 
 _REGISTRY: dict[str, Criterion] = {}
+
+
+def project_ids(phases) -> list[int] | Any:
+    """The phases' project ids, for a loader's ``project__in`` (one array parameter on PostgreSQL: a page may
+    load the gates of hundreds of projects at once)."""
+    return rows.among({phase.project_id for phase in phases})
+
+
+def phase_ids(phases) -> list[int] | Any:
+    """The phases' ids, for a loader's ``phase__in`` (as :func:`project_ids`)."""
+    return rows.among({phase.pk for phase in phases})
 
 
 def register(

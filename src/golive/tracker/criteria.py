@@ -8,7 +8,7 @@ from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from golive.lifecycle.gates import Result, evaluation_instant, register
+from golive.lifecycle.gates import Result, evaluation_instant, project_ids, register
 from golive.tracker import businesstime
 from golive.tracker.models import OPEN_STATUSES, Issue, SlaPolicy
 
@@ -20,7 +20,7 @@ def _open_high_counts(phases) -> dict[int, int]:
     resolved by then)."""
     as_of = evaluation_instant()
     rows = (
-        Issue.objects.filter(project__in={p.project_id for p in phases}, severity__in=HIGH, reported_at__lte=as_of)
+        Issue.objects.filter(project__in=project_ids(phases), severity__in=HIGH, reported_at__lte=as_of)
         # Closed later but resolved by then is not open (a closed issue was resolved first).
         .filter(
             Q(status__in=OPEN_STATUSES) | Q(resolved_at__gt=as_of) | Q(resolved_at__isnull=True, closed_at__gt=as_of)
@@ -45,7 +45,7 @@ def no_open_p1_p2(phase, params, data) -> Result:
 
 def _recent_high(phases) -> dict:
     as_of = evaluation_instant()
-    projects = {p.project_id for p in phases}
+    projects = project_ids(phases)
     policies = dict(SlaPolicy.objects.filter(project__in=projects).values_list("project_id", "policy"))
     latest = defaultdict(lambda: None)
     for row in (
