@@ -20,7 +20,7 @@ import zoneinfo
 from collections.abc import Sequence
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Count, DateTimeField, F, Q, Value, When, Window
+from django.db.models import BooleanField, Case, Count, F, Q, Value, When, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,9 +28,10 @@ from django.utils.translation import gettext_lazy
 
 from golive.accounts.models import Membership, Role
 from golive.lifecycle.gates import LoadedGates, load_gates
-from golive.lifecycle.models import Project
+from golive.lifecycle.models import Phase, Project
 from golive.lifecycle.portfolio import breached_q, open_q
 from golive.lifecycle.selectors import project_list_for_user
+from golive.rows import light
 
 DEFAULT_HOURS = 4
 DEFAULT_DAYS = 7
@@ -59,20 +60,9 @@ ISSUE_FIELDS = (
 SIGNOFF_CODE = "signoff_approved"
 # What the gate, sign-off and vote items and the gate criteria read of a candidate membership, its project and
 # the current phase (criteria read the phase's key, gate, project and start; the rest stays unloaded).
-CANDIDATE_FIELDS = (
-    "role",
-    "project__key",
-    "project__name",
-    "project__status",
-    "project__timezone",
-    "project__planned_go_live",
-    "project__current_phase__project_id",
-    "project__current_phase__key",
-    "project__current_phase__name",
-    "project__current_phase__planned_end",
-    "project__current_phase__actual_start",
-    "project__current_phase__gate",
-)
+CANDIDATE_MEMBERSHIP = ("id", "project_id", "role")
+CANDIDATE_PROJECT = ("id", "key", "name", "status", "timezone", "planned_go_live", "current_phase_id")
+CANDIDATE_PHASE = ("id", "project_id", "key", "name", "planned_end", "actual_start", "gate")
 
 
 def _item(kind: str, project, *, title: str, detail: str, url: str, **extra) -> dict:
@@ -92,51 +82,49 @@ def _item(kind: str, project, *, title: str, detail: str, url: str, **extra) -> 
     }
 
 
+def _sla_state(now: dt.datetime) -> dict:
+    """``is_breached`` and ``due_at`` (the earliest due time of the clocks still running) of an issue."""
+    breached = Case(When(breached_q(now), then=Value(True)), default=Value(False), output_field=BooleanField())
+    return {"is_breached": breached, "due_at": F("next_due_at")}
+
+
 def _issue_rows(user, visible, led, *, now: dt.datetime, hours: int):
-    """The issues that make SLA items, annotated with ``is_breached`` and ``due_at`` (the earliest clock still
-    running) and ordered as the items are: breached first, then by due time, project and number."""
+    """The issues that make SLA items, annotated with ``_sla_state`` and ordered as the items are: breached
+    first, then by due time, project and number."""
     from golive.tracker.models import Issue
 
-    soon = now + dt.timedelta(hours=hours)
-    near = Q(first_response_at__isnull=True, response_due_at__lte=soon) | Q(
-        waiting_since__isnull=True, resolution_due_at__lte=soon
-    )
-    breached = breached_q(now)
-    response_running = Q(first_response_at__isnull=True, response_due_at__isnull=False)
-    resolution_running = Q(waiting_since__isnull=True, resolution_due_at__isnull=False)
-    both = response_running & resolution_running
-    due_at = Case(
-        When(both & Q(response_due_at__lt=F("resolution_due_at")), then=F("response_due_at")),
-        When(both, then=F("resolution_due_at")),
-        When(response_running, then=F("response_due_at")),
-        When(resolution_running, then=F("resolution_due_at")),
-        default=Value(None),
-        output_field=DateTimeField(),
-    )
     return (
         Issue.objects.filter(project__in=visible)
         .filter(open_q())
         .filter(Q(assignee=user) | Q(project_id__in=led))
-        .filter(breached | near)
-        .annotate(
-            is_breached=Case(When(breached, then=Value(True)), default=Value(False), output_field=BooleanField()),
-            due_at=due_at,
-        )
+        .filter(breached_q(now) | Q(next_due_at__lte=now + dt.timedelta(hours=hours)))
+        .annotate(**_sla_state(now))
         .order_by("-is_breached", F("due_at").asc(nulls_last=True), "project__key", "number")
     )
 
 
 def _issue_page(rows, *, now: dt.datetime, limit: int) -> tuple[list[dict], tuple[int, int]]:
-    """Items of the first ``limit`` issues of ``rows`` and the (breached, due soon) counts of all of them, in one
-    query: the counts are a window over every matching issue, taken by the database before the limit."""
-    rows = rows.annotate(
+    """Items of the first ``limit`` issues of ``rows`` and the (breached, due soon) counts of all of them.
+
+    The counts are a window over every matching issue, taken by the database before the limit, in a query that
+    reads only what the order needs (on PostgreSQL an index-only scan of the open issues' SLA index, however
+    many thousand issues a lead has past due); the page's issues are then read by primary key."""
+    from golive.tracker.models import Issue
+
+    counted = rows.annotate(
         breached_total=Window(Count("pk", filter=Q(is_breached=True))), matched_total=Window(Count("pk"))
     )
-    issues = list(_issue_columns(rows)[: max(limit, 1)])  # a row at least: it carries the counts
-    if not issues:
+    ranked = list(counted.values_list("pk", "breached_total", "matched_total")[: max(limit, 1)])  # a row at least
+    if not ranked:
         return [], (0, 0)
-    first = issues[0]
-    return _issue_items(issues[:limit], now=now), (first.breached_total, first.matched_total - first.breached_total)
+    _pk, breached_total, matched_total = ranked[0]
+    wanted = [pk for pk, _breached, _matched in ranked[:limit]]
+    found = {}
+    if wanted:
+        page = Issue.objects.filter(pk__in=wanted).annotate(**_sla_state(now)).order_by()
+        found = {issue.pk: issue for issue in _issue_columns(page)}
+    issues = [found[pk] for pk in wanted if pk in found]
+    return _issue_items(issues, now=now), (breached_total, matched_total - breached_total)
 
 
 def _issue_columns(rows):
@@ -186,15 +174,32 @@ def _gate_candidates(user, visible, *, now: dt.datetime, days: int) -> list[Memb
     else:
         # JSON containment is PostgreSQL's; elsewhere a text match, a superset (the specs are checked below).
         asks_signoff = Q(project__current_phase__gate__icontains=SIGNOFF_CODE)
-    return list(
+    columns = (
+        *CANDIDATE_MEMBERSHIP,
+        *(f"project__{name}" for name in CANDIDATE_PROJECT),
+        *(f"project__current_phase__{name}" for name in CANDIDATE_PHASE),
+    )
+    found = (
         Membership.objects.order_by()
         .filter(
             user=user, project__in=visible, project__status=Project.Status.ACTIVE, project__current_phase__isnull=False
         )
         .filter(due | asks_signoff | Q(project__current_phase__key="deployment"))
-        .select_related("project", "project__current_phase")
-        .only(*CANDIDATE_FIELDS)
+        .values_list(*columns)
     )
+    # Hundreds of rows for a lead of hundreds of projects: light instances of the columns read (as ``only`` and
+    # ``select_related`` would give them, at a fraction of the cost).
+    memberships = []
+    first_project, first_phase = len(CANDIDATE_MEMBERSHIP), len(CANDIDATE_MEMBERSHIP) + len(CANDIDATE_PROJECT)
+    phases, projects, members = light(Phase), light(Project), light(Membership)
+    for row in found:
+        phase = phases(dict(zip(CANDIDATE_PHASE, row[first_phase:], strict=True)))
+        project_values = dict(zip(CANDIDATE_PROJECT, row[first_project:first_phase], strict=True))
+        project = projects(project_values, {"current_phase": phase})
+        phase._state.fields_cache["project"] = project
+        membership_values = dict(zip(CANDIDATE_MEMBERSHIP, row[:first_project], strict=True))
+        memberships.append(members(membership_values, {"project": project}))
+    return memberships
 
 
 def _gate_items(memberships: list[Membership], *, now: dt.datetime, days: int) -> list[dict]:
