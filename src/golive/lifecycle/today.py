@@ -206,71 +206,72 @@ def _gate_items(memberships: list[Membership], *, now: dt.datetime, days: int) -
     """Gates due soon and sign-offs waiting, from one batched evaluation of the current gates concerned.
 
     Whether a gate gives an item needs its evaluation, so every candidate is evaluated (the counts are exact);
-    the items themselves are stubs with what the order reads (kind, project, due date, overdue) and a ``build``
-    that makes the full item, called only for the items of the page (``_built``)."""
-    wanted: dict[int, Membership] = {}
+    the items themselves are stubs with what the order reads (kind, project, due date, overdue) and what
+    ``_built`` needs to make the full item, only for the items of the page."""
+    local_today = _local_today_by_zone(now)
+    wanted: dict[int, tuple[Membership, dt.date]] = {}
     for membership in memberships:
-        project = membership.project
+        project = membership.project  # candidates come with the project and the current phase loaded
         phase = project.current_phase
         if project.status != Project.Status.ACTIVE or phase is None:
             continue
         asks_my_signoff = any(
             spec.get("code") == SIGNOFF_CODE and _signoff_role(spec) == membership.role for spec in phase.gate
         )
-        today = now.astimezone(zoneinfo.ZoneInfo(project.timezone)).date()
+        today = local_today(project.timezone)
         gate_due = (
             membership.role in GATE_ROLES and phase.planned_end is not None and (phase.planned_end - today).days <= days
         )
         # Only these gates are evaluated: the others could not give an item.
         if gate_due or asks_my_signoff:
-            phase.project = project
-            wanted[phase.pk] = membership
+            wanted[phase.pk] = (membership, today)
     if not wanted:
         return []
-    # Whether each criterion passes is all the counts need; labels and details are written in ``build``, only
+    # Whether each criterion passes is all the counts need; labels and details are written by ``_built``, only
     # for the items of the page, from the same loaded data (no further query).
-    loaded = load_gates([m.project.current_phase for m in wanted.values()])
+    loaded = load_gates([membership.project.current_phase for membership, _today in wanted.values()])
     items = []
-    for membership in wanted.values():
+    for membership, today in wanted.values():
         project = membership.project
         phase = project.current_phase
-        today = now.astimezone(zoneinfo.ZoneInfo(project.timezone)).date()
+        gate = phase.gate
         # Indexes of the failing blocking criteria, in the order of the phase's gate.
         failing = [
             index
-            for index, (spec, passed) in enumerate(zip(phase.gate, loaded.passes(phase), strict=True))
+            for index, (spec, passed) in enumerate(zip(gate, loaded.passes(phase), strict=True))
             if not passed and spec.get("blocking", True)
         ]
+        if not failing:
+            continue
         due = phase.planned_end
-        if membership.role in GATE_ROLES and failing and due is not None and (due - today).days <= days:
-            items.append(_stub("gate_due", project, phase, loaded, due=due, overdue=due < today, failing=failing))
+        overdue = due is not None and due < today
+        if membership.role in GATE_ROLES and due is not None and (due - today).days <= days:
+            items.append(_stub("gate_due", project, phase, loaded, due=due, overdue=overdue, failing=failing))
         mine = [
             index
             for index in failing
-            if phase.gate[index]["code"] == SIGNOFF_CODE and _signoff_role(phase.gate[index]) == membership.role
+            if gate[index]["code"] == SIGNOFF_CODE and _signoff_role(gate[index]) == membership.role
         ]
-        if mine and all(phase.gate[index]["code"] == SIGNOFF_CODE for index in failing):
-            overdue = due is not None and due < today
+        if mine and all(gate[index]["code"] == SIGNOFF_CODE for index in failing):
             items.append(_stub("signoff_waiting", project, phase, loaded, due=due, overdue=overdue, failing=mine))
     return items
 
 
+def _local_today_by_zone(now: dt.datetime):
+    """``today(zone_name)``: the local date at ``now`` in that zone, worked out once per zone."""
+    found: dict[str, dt.date] = {}
+
+    def today(zone: str) -> dt.date:
+        if zone not in found:
+            found[zone] = now.astimezone(zoneinfo.ZoneInfo(zone)).date()
+        return found[zone]
+
+    return today
+
+
 def _stub(kind: str, project, phase, loaded: LoadedGates, *, due, overdue: bool, failing: list[int]) -> dict:
-    """What the order of a gate item reads; ``build`` makes the item (translated title, detail, link) from the
-    gate's evaluation (``failing``: the indexes of the criteria it names). One gate item per project and kind,
-    so the title (the order's last key) never decides between two of them."""
-
-    def build() -> dict:
-        url = reverse("web:project", args=[project.key])
-        rows = loaded.evaluate(phase).criteria
-        if kind == "gate_due":
-            title = _("%(phase)s gate fails") % {"phase": _(phase.name)}
-            detail = ", ".join(rows[index]["label"] for index in failing)
-        else:
-            title = _("Sign off %(phase)s") % {"phase": _(phase.name)}
-            detail = rows[failing[0]]["detail"]
-        return _item(kind, project, title=title, detail=detail, url=url, due_date=due, overdue=overdue)
-
+    """What the order of a gate item reads, and under ``gate`` what ``_gate_item`` makes the item from. One gate
+    item per project and kind, so the title (the order's last key) never decides between two of them."""
     return {
         "kind": kind,
         "project": project.key,
@@ -279,12 +280,28 @@ def _stub(kind: str, project, phase, loaded: LoadedGates, *, due, overdue: bool,
         "due_date": due,
         "overdue": overdue,
         "number": 0,
-        "build": build,
+        "gate": (project, phase, loaded, failing),
     }
 
 
+def _gate_item(stub: dict) -> dict:
+    """The whole item of a gate stub (translated title, detail, link), from the gate's evaluation (``failing``:
+    the indexes of the criteria it names)."""
+    kind = stub["kind"]
+    project, phase, loaded, failing = stub["gate"]
+    rows = loaded.evaluate(phase).criteria
+    if kind == "gate_due":
+        title = _("%(phase)s gate fails") % {"phase": _(phase.name)}
+        detail = ", ".join(rows[index]["label"] for index in failing)
+    else:
+        title = _("Sign off %(phase)s") % {"phase": _(phase.name)}
+        detail = rows[failing[0]]["detail"]
+    url = reverse("web:project", args=[project.key])
+    return _item(kind, project, title=title, detail=detail, url=url, due_date=stub["due_date"], overdue=stub["overdue"])
+
+
 def _built(items: list[dict]) -> list[dict]:
-    return [item["build"]() if "build" in item else item for item in items]
+    return [_gate_item(item) if "gate" in item else item for item in items]
 
 
 def _signoff_role(spec: dict) -> str:
