@@ -321,3 +321,92 @@ def test_insert_reads_back_the_columns_the_database_computes(world):
     assert "next_due_at" in issue.__dict__  # read back with the id, not deferred
     assert issue.next_due_at == min(issue.response_due_at, issue.resolution_due_at)
     assert Issue.objects.get(pk=issue.pk).next_due_at == issue.next_due_at
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Several rows in one statement
+
+
+def _audit(world, n: int) -> AuditEvent:
+    return AuditEvent(
+        actor=world.lead,
+        actor_name="lead",
+        action="test.together",
+        object_type="tests.thing",
+        object_id=str(n),
+        object_repr=f"Thing {n}",
+        project=world.project,
+        changes={"n": n, "글": "값"},
+    )
+
+
+def test_insert_together_writes_what_the_orm_reads_back(world, django_assert_num_queries):
+    from django.db import connection
+
+    issue = Issue(
+        project=world.project,
+        number=4242,
+        title="Together",
+        reporter=world.lead,
+        reported_at=timezone.now(),
+        response_due_at=timezone.now() + dt.timedelta(hours=1),
+        resolution_due_at=timezone.now() + dt.timedelta(hours=8),
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence('tracker_issue', 'id'))")
+            issue.pk = cursor.fetchone()[0]
+        preset = issue.pk
+        event = IssueEvent(issue=issue, actor=world.lead, at=timezone.now(), kind="created", data={"a": [1, "둘"]})
+        audits = [_audit(world, 1), _audit(world, 2)]
+        with django_assert_num_queries(1):
+            rows.insert_together(issue, event, *audits)
+        assert issue.pk == preset
+    else:
+        rows.insert(issue)
+        event = IssueEvent(issue=issue, actor=world.lead, at=timezone.now(), kind="created", data={"a": [1, "둘"]})
+        audits = [_audit(world, 1), _audit(world, 2)]
+        rows.insert_together(event, *audits)
+    for obj in (issue, event, *audits):
+        assert obj.pk is not None and not obj._state.adding
+        assert values(type(obj).objects.get(pk=obj.pk)) == values(obj)
+    assert issue.next_due_at == issue.response_due_at  # the generated column, read back
+    assert audits[0].pk != audits[1].pk
+
+
+def test_insert_together_writes_nothing_when_one_row_fails(world):
+    from django.db import IntegrityError, connection, transaction
+
+    taken = tracker.issue_create(actor=world.lead, project=world.project, title="Taken")
+    before = (AuditEvent.objects.count(), Issue.objects.count())
+    duplicate = Issue(project=world.project, number=taken.number, title="Same number", reporter=world.lead)
+    duplicate.reported_at = timezone.now()
+    if connection.vendor == "postgresql":
+        duplicate.pk = taken.pk + 1000
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.insert_together(_audit(world, 3), duplicate)
+    if connection.vendor == "postgresql":  # one statement: the audit row went with the failed issue
+        assert (AuditEvent.objects.count(), Issue.objects.count()) == before
+
+
+def test_insert_together_refuses_rows_already_saved(world):
+    saved = _audit(world, 4)
+    rows.insert(saved)
+    with pytest.raises(ValueError, match="new rows only"):
+        rows.insert_together(_audit(world, 5), saved)
+
+
+def test_insert_together_falls_back_to_save_for_a_model_with_receivers(world):
+    seen = []
+
+    def receiver(sender, instance, created, **kwargs):
+        seen.append(created)
+
+    signals.post_save.connect(receiver, sender=IssueEvent)
+    try:
+        issue = tracker.issue_create(actor=world.customer_member, project=world.project, title="With receiver")
+    finally:
+        signals.post_save.disconnect(receiver, sender=IssueEvent)
+    assert seen == [True]
+    assert IssueEvent.objects.filter(issue=issue, kind="created").count() == 1
+    assert AuditEvent.objects.filter(action="issue.created", object_id=str(issue.pk)).count() == 1

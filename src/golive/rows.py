@@ -214,6 +214,74 @@ def can_insert(model: type[models.Model]) -> bool:
     return not model._meta.parents and model._meta.auto_field is not None
 
 
+@cache
+def _together_sql(shape: tuple[tuple[type[models.Model], bool], ...], alias: str, vendor: str) -> tuple[str, tuple]:
+    """The statement of :func:`insert_together` for objects of these (model, pk given) shapes: one data-modifying
+    CTE per row, each returning its primary key and generated columns, read back as one row."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    ctes, selected, parts = [], [], []
+    for index, (model, pk_given) in enumerate(shape):
+        meta = model._meta
+        fields = tuple(
+            field
+            for field in meta.local_concrete_fields
+            if not field.generated and (pk_given or field is not meta.auto_field)
+        )
+        returned = []
+        for field in (meta.auto_field, *(f for f in meta.local_concrete_fields if f.generated and f.db_returning)):
+            expression = field.get_col(meta.db_table)
+            found = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+            returned.append((field, expression, tuple(found)))
+        name = f"r{index}"
+        ctes.append(
+            f"{name} AS (INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))}) "
+            f"RETURNING {', '.join(quote(field.column) for field, _e, _c in returned)})"
+        )
+        selected += [f"{name}.{quote(field.column)}" for field, _e, _c in returned]
+        parts.append((fields, tuple(returned)))
+    names = ", ".join(f"r{index}" for index in range(len(shape)))
+    sql = f"WITH {', '.join(ctes)} SELECT {', '.join(selected)} FROM {names}"
+    return sql, tuple(parts)
+
+
+def insert_together(*objs: models.Model, using: str = "default") -> None:
+    """Insert new rows for ``objs`` (each a new instance; a primary key set beforehand is kept) in one statement
+    on PostgreSQL: an issue, its timeline event and its audit row are one round trip instead of three. Each
+    value goes through ``pre_save``/``get_db_prep_save`` and the keys and generated columns are read back, as
+    :func:`insert` does. Elsewhere, or when a model needs its ``save()`` (:func:`can_insert`), one insert per
+    row, in order."""
+    if not objs:
+        return
+    if any(not obj._state.adding for obj in objs):
+        raise ValueError("insert_together() inserts new rows only")
+    connection = connections[using]
+    if connection.vendor != "postgresql" or not all(can_insert(type(obj)) for obj in objs):
+        for obj in objs:
+            if obj.pk is None:
+                insert(obj, using)
+            else:
+                obj.save(using=using, force_insert=True)
+        return
+    shape = tuple((type(obj), obj.pk is not None) for obj in objs)
+    sql, parts = _together_sql(shape, using, connection.vendor)
+    values = []
+    for obj, (fields, _returned) in zip(objs, parts, strict=True):
+        values += [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+    with prepared(using), connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = iter(cursor.fetchone())
+    for obj, (_fields, returned) in zip(objs, parts, strict=True):
+        for field, expression, converters in returned:
+            value = next(row)
+            for converter in converters:
+                value = converter(value, expression, connection)
+            setattr(obj, field.attname, value)
+        obj._state.adding = False
+        obj._state.db = using
+
+
 def insert(obj: models.Model, using: str = "default") -> models.Model:
     """Insert a new row for ``obj`` (no primary key yet) in one statement; the ORM's ``save()`` when the
     model needs it (see :func:`can_insert`)."""

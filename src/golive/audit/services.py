@@ -28,6 +28,14 @@ def _jsonable(value: Any) -> Any:
 
 def audit_record(*, actor, action: str, obj: models.Model, project=None, changes: dict | None = None) -> AuditEvent:
     """Append one event. ``changes`` maps a field to ``[old, new]`` or to a value for created objects."""
+    event = audit_event(actor=actor, action=action, obj=obj, project=project, changes=changes)
+    rows.insert(event)
+    return event
+
+
+def audit_event(*, actor, action: str, obj: models.Model, project=None, changes: dict | None = None) -> AuditEvent:
+    """The event :func:`audit_record` appends, checked but not yet written (for a caller that writes it together
+    with the rows it records: ``rows.insert_together``)."""
     event = AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_name=actor.get_username() if actor is not None and actor.is_authenticated else "system",
@@ -41,7 +49,6 @@ def audit_record(*, actor, action: str, obj: models.Model, project=None, changes
     # Field checks only: actor and project are loaded objects, and an append-only row has no unique fields, so
     # full_clean()'s existence and uniqueness queries would be two wasted round trips on every audited write.
     event.clean_fields(exclude=["actor", "project"])
-    rows.insert(event)
     return event
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from golive import rows
 from golive.accounts.models import VENDOR_ROLES, Membership, User
-from golive.audit.services import audit_record, diff
+from golive.audit.services import audit_event, audit_record, diff
 from golive.errors import NotAllowed, TransitionRefused
 from golive.lifecycle.models import Project
 from golive.tasks import publish
@@ -122,24 +122,31 @@ def _check_assignee(project: Project, assignee: User | None) -> None:
         raise ValidationError({"assignee": _("The assignee must be a vendor-side member of the project.")})
 
 
-def _next_number(project: Project) -> int:
-    """Allocate the next number. The sequence row is locked by the UPDATE until the transaction ends, so
-    concurrent creators queue and numbers never repeat; a failed creation rolls its number back."""
-    table = connection.ops.quote_name(IssueSequence._meta.db_table)
-    increment = f"UPDATE {table} SET last_number = last_number + 1 WHERE project_id = %s RETURNING last_number"
+def _next_number(project: Project) -> tuple[int, int | None]:
+    """Allocate the next number, and on PostgreSQL the new issue's id in the same statement (so the issue, its
+    timeline event and its audit row, which name that id, go in one more). The sequence row is locked by the
+    UPDATE until the transaction ends, so concurrent creators queue and numbers never repeat; a failed creation
+    rolls its number back (an id taken from the id sequence is not given back: ids may have gaps)."""
+    quote = connection.ops.quote_name
+    table = quote(IssueSequence._meta.db_table)
+    returning = "last_number"
+    if connection.vendor == "postgresql":
+        meta = Issue._meta
+        returning += f", nextval(pg_get_serial_sequence('{quote(meta.db_table)}', '{meta.pk.column}'))"
+    increment = f"UPDATE {table} SET last_number = last_number + 1 WHERE project_id = %s RETURNING {returning}"
     with connection.cursor() as cursor:
         with rows.prepared():
             cursor.execute(increment, [project.pk])
         row = cursor.fetchone()
         if row is not None:
-            return row[0]
+            return row[0], (row[1] if len(row) > 1 else None)
         try:
             with transaction.atomic():
                 IssueSequence.objects.create(project=project, last_number=1)
-                return 1
+                return 1, None
         except IntegrityError:  # another transaction created the row first; it is committed now
             cursor.execute(increment, [project.pk])
-            return cursor.fetchone()[0]
+            return cursor.fetchone()[0], None
 
 
 @transaction.atomic
@@ -183,10 +190,18 @@ def issue_create(
     related = ["project", "reporter", "assignee", "phase"]
     issue.full_clean(exclude=["number", *related], validate_unique=False, validate_constraints=False)
     _refresh_dues(issue)
-    issue.number = _next_number(project)
-    rows.insert(issue)
-    _event(issue, actor, "created", {"severity": severity, "kind": kind, "title": title})
-    audit_record(
+    issue.number, issue.pk = _next_number(project)
+    if issue.pk is None:  # the database gives the id on insert: the event and audit rows need it first
+        rows.insert(issue)
+    created = IssueEvent(
+        issue=issue,
+        actor=actor,
+        at=timezone.now(),
+        kind="created",
+        data={"severity": severity, "kind": kind, "title": title},
+        public=True,
+    )
+    audit = audit_event(
         actor=actor,
         action="issue.created",
         obj=issue,
@@ -200,6 +215,8 @@ def issue_create(
             "reported_at": issue.reported_at,
         },
     )
+    # On PostgreSQL the issue (its id allocated with its number), its event and its audit row: one statement.
+    rows.insert_together(*([issue] if issue._state.adding else []), created, audit)
     publish("issue.created", project_id=project.pk, actor_id=actor.pk, hints={"severity": severity}, issue=issue.pk)
     return issue
 
