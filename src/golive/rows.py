@@ -193,16 +193,33 @@ def _insert_sql(model: type[models.Model], alias: str, vendor: str) -> InsertSql
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
-    returned = []
+    returned = ()
     returns_pk = connection.features.can_return_columns_from_insert and meta.auto_field is not None
     if returns_pk:
-        # The primary key, and the columns the database computes (generated fields), as save() reads them back.
-        for field in (meta.auto_field, *(f for f in meta.local_concrete_fields if f.generated and f.db_returning)):
-            expression = field.get_col(meta.db_table)
-            found = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
-            returned.append((field, expression, tuple(found)))
+        returned = _returned(model, connection)
         sql += " RETURNING " + ", ".join(quote(field.column) for field, _e, _c in returned)
-    return InsertSql(sql=sql, fields=fields, returned=tuple(returned), returns_pk=returns_pk)
+    return InsertSql(sql=sql, fields=fields, returned=returned, returns_pk=returns_pk)
+
+
+def _returned(model: type[models.Model], connection) -> tuple[tuple[models.Field, Any, tuple[Callable, ...]], ...]:
+    """What an insert reads back, as ``save()`` does: the primary key and the columns the database computes
+    (generated fields), each with its read converters."""
+    meta = model._meta
+    returned = []
+    for field in (meta.auto_field, *(f for f in meta.local_concrete_fields if f.generated and f.db_returning)):
+        expression = field.get_col(meta.db_table)
+        found = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+        returned.append((field, expression, tuple(found)))
+    return tuple(returned)
+
+
+def _read_back(obj: models.Model, values: Iterator, returned, connection) -> None:
+    """Set on ``obj`` the columns of ``returned`` from the next ``values`` of a RETURNING row, converted."""
+    for field, expression, converters in returned:
+        value = next(values)
+        for converter in converters:
+            value = converter(value, expression, connection)
+        setattr(obj, field.attname, value)
 
 
 def can_insert(model: type[models.Model]) -> bool:
@@ -228,11 +245,7 @@ def _together_sql(shape: tuple[tuple[type[models.Model], bool], ...], alias: str
             for field in meta.local_concrete_fields
             if not field.generated and (pk_given or field is not meta.auto_field)
         )
-        returned = []
-        for field in (meta.auto_field, *(f for f in meta.local_concrete_fields if f.generated and f.db_returning)):
-            expression = field.get_col(meta.db_table)
-            found = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
-            returned.append((field, expression, tuple(found)))
+        returned = _returned(model, connection)
         name = f"r{index}"
         ctes.append(
             f"{name} AS (INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
@@ -240,7 +253,7 @@ def _together_sql(shape: tuple[tuple[type[models.Model], bool], ...], alias: str
             f"RETURNING {', '.join(quote(field.column) for field, _e, _c in returned)})"
         )
         selected += [f"{name}.{quote(field.column)}" for field, _e, _c in returned]
-        parts.append((fields, tuple(returned)))
+        parts.append((fields, returned))
     names = ", ".join(f"r{index}" for index in range(len(shape)))
     sql = f"WITH {', '.join(ctes)} SELECT {', '.join(selected)} FROM {names}"
     return sql, tuple(parts)
@@ -273,11 +286,7 @@ def insert_together(*objs: models.Model, using: str = "default") -> None:
         cursor.execute(sql, values)
         row = iter(cursor.fetchone())
     for obj, (_fields, returned) in zip(objs, parts, strict=True):
-        for field, expression, converters in returned:
-            value = next(row)
-            for converter in converters:
-                value = converter(value, expression, connection)
-            setattr(obj, field.attname, value)
+        _read_back(obj, row, returned, connection)
         obj._state.adding = False
         obj._state.db = using
 
@@ -295,10 +304,7 @@ def insert(obj: models.Model, using: str = "default") -> models.Model:
     with prepared(using), connection.cursor() as cursor:
         cursor.execute(statement.sql, values)
         if statement.returns_pk:
-            for value, (field, expression, converters) in zip(cursor.fetchone(), statement.returned, strict=True):
-                for converter in converters:
-                    value = converter(value, expression, connection)
-                setattr(obj, field.attname, value)
+            _read_back(obj, iter(cursor.fetchone()), statement.returned, connection)
         else:
             obj.pk = connection.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
     obj._state.adding = False

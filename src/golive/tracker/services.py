@@ -102,9 +102,12 @@ def sla_policy_set(*, actor, project: Project, policy: dict) -> dict:
 
 
 def _event(issue: Issue, actor, kind: str, data: dict, *, at: dt.datetime | None = None, public: bool = True):
-    return rows.insert(
-        IssueEvent(issue=issue, actor=actor, at=at or timezone.now(), kind=kind, data=data, public=public)
-    )
+    return rows.insert(_event_row(issue, actor, kind, data, at=at, public=public))
+
+
+def _event_row(issue: Issue, actor, kind: str, data: dict, *, at: dt.datetime | None = None, public: bool = True):
+    """The timeline event :func:`_event` writes, not yet written."""
+    return IssueEvent(issue=issue, actor=actor, at=at or timezone.now(), kind=kind, data=data, public=public)
 
 
 def _is_vendor_side(actor, project: Project) -> bool:
@@ -193,14 +196,7 @@ def issue_create(
     issue.number, issue.pk = _next_number(project)
     if issue.pk is None:  # the database gives the id on insert: the event and audit rows need it first
         rows.insert(issue)
-    created = IssueEvent(
-        issue=issue,
-        actor=actor,
-        at=timezone.now(),
-        kind="created",
-        data={"severity": severity, "kind": kind, "title": title},
-        public=True,
-    )
+    created = _event_row(issue, actor, "created", {"severity": severity, "kind": kind, "title": title})
     audit = audit_event(
         actor=actor,
         action="issue.created",
