@@ -51,6 +51,9 @@ import harness
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/golive_bench"
 SEVERITIES = ("P1", "P2", "P3", "P4")
 MEASURED = "PM"
+# The memory run's intake POSTs go to this project, led by a consultant and not on the lead's lists: the run
+# comes between the 1x and the 100x measurements, and its 2,000 issues are not part of either data set.
+MEMORY_INTAKE = "MR"
 
 # (label, path template, kind): kind "page" is an HTML page with the lead's session, "api" a JSON list with
 # the lead's token. ``{key}`` is the measured project, ``{issue}`` one of its issues.
@@ -101,7 +104,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="fewer GETs (at least 2 per client) for a path that would take longer than this (default 15)",
     )
     parser.add_argument(
-        "--in-process", type=int, default=15, help="requests per path and size timed in-process, alone (default 15)"
+        "--in-process", type=int, default=31, help="requests per path and size timed in-process, alone (default 31)"
     )
     parser.add_argument("--bare-requests", type=int, default=50, help="GET /bench/bare per client (default 50)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
@@ -162,6 +165,7 @@ class Tenant:
         self.consultants: list = []
         self.customers: list = []
         self.intake_token = ""
+        self.memory_project = None
         self.measured = None
         self.issue_number = 1
         self.go_live: dt.datetime | None = None
@@ -195,6 +199,28 @@ def seed_people(tenant: Tenant) -> None:
                 )
             )
         tenant.intake_token = accounts.token_get_or_create(user=tenant.customers[0]).key
+
+
+def seed_memory_project(tenant: Tenant) -> None:
+    """The project the memory run's intake writes to: led by a consultant, with the intake user as customer lead,
+    and the measured lead not a member (so it is on none of the measured pages)."""
+    from django.db import transaction
+
+    from golive.accounts import services as accounts
+    from golive.accounts.models import Role
+    from golive.lifecycle import services as lifecycle
+
+    consultant = tenant.consultants[0]
+    with transaction.atomic():
+        project = lifecycle.project_create(
+            actor=consultant,
+            key=MEMORY_INTAKE,
+            name="Memory run intake",
+            customer=tenant.world.customer,
+            planned_go_live=dt.date.today() + dt.timedelta(days=30),
+        )
+        accounts.membership_add(actor=consultant, project=project, user=tenant.customers[0], role=Role.CUSTOMER_LEAD)
+    tenant.memory_project = project
 
 
 def add_members(tenant: Tenant, project) -> None:
@@ -813,8 +839,8 @@ def data_facts() -> dict:
 
     measured = Project.objects.get(key=MEASURED)
     return {
-        "projects": Project.objects.count(),
-        "issues": Issue.objects.count(),
+        "projects": Project.objects.exclude(key=MEMORY_INTAKE).count(),
+        "issues": Issue.objects.exclude(project__key=MEMORY_INTAKE).count(),
         "measured_issues": Issue.objects.filter(project=measured).count(),
         "measured_comments": Comment.objects.filter(issue__project=measured).count(),
         "measured_scenarios": Scenario.objects.filter(project=measured).count(),
@@ -905,6 +931,8 @@ def memory_of(pid: int) -> dict[str, float]:
 
 
 def measure_memory(instance: harness.Instance, tenant: Tenant, args) -> dict:
+    if tenant.memory_project is None:
+        seed_memory_project(tenant)
     instance.stop_server()
     start_production(instance, args)
     master = instance.server.pid
@@ -922,7 +950,7 @@ def measure_memory(instance: harness.Instance, tenant: Tenant, args) -> dict:
         mix.append(("GET", concrete(template, tenant), page if kind == "page" else api, False))
     # Weighted like a go-live spike: every page and list once a round, and besides them the customer's intake
     # POSTs and the issue list and detail they look at (40 requests a round, 8 of them writes).
-    intake = ("POST", f"/api/v1/projects/{MEASURED}/issues/", intake_headers, True)
+    intake = ("POST", f"/api/v1/projects/{MEMORY_INTAKE}/issues/", intake_headers, True)
     issues_api = ("GET", concrete("/api/v1/projects/{key}/issues/", tenant), api, False)
     issue_page = ("GET", concrete("/projects/{key}/issues/{issue}/", tenant), page, False)
     mix += [intake] * 8 + [issues_api] * 8 + [issue_page] * 7
@@ -1452,7 +1480,8 @@ def render(result: dict, info: dict, args) -> str:
             f"recycled during the run) serves {memory['requests']:,}",
             f"requests from {args.clients} keep-alive clients cycling through the pages and API lists of part 1 "
             f"at {args.memory_at},",
-            f"weighted like a go-live spike (per round of {len(memory['mix'])}: each path once, 8 intake POSTs, 8 more "
+            f"weighted like a go-live spike (per round of {len(memory['mix'])}: each path once, 8 intake POSTs (to "
+            f"project `{MEMORY_INTAKE}`, on none of the measured pages: its issues are not in the 100x data), 8 more "
             "issue-list and 7 issue-detail GETs); each worker's resident set (`VmRSS`) and peak (`VmHWM`) "
             f"from `/proc` every {args.sample_every:,} requests.",
             f"{memory['errors']} errors; {fmt(memory['wall_seconds'])} s; median {fmt(memory['median_ms'])} ms, "

@@ -324,6 +324,10 @@ class Instance:
         with self._admin_connection() as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            # The production profile's planner settings (docs/deploy.md), as ``make run-stack`` sets them.
+            from golive.stack import tune_database
+
+            tune_database(conn, name)
         self._pg_name = name
 
     def _drop_postgres_database(self) -> None:

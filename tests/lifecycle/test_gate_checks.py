@@ -102,3 +102,47 @@ def test_loading_many_projects_as_one_array_gives_the_same_evaluations(states, m
     assert by_array == by_list
     if connection.vendor == "postgresql":
         assert sum("unnest" in q["sql"] for q in queries.captured_queries) >= 10
+
+
+def test_live_evaluation_is_the_point_in_time_evaluation_at_the_same_instant(states):
+    """Evaluated live, loaders read current state (the open P1/P2 by status, from the open issues' index); at an
+    explicit instant they read the state at that instant. At the present instant both agree, with P1/P2 issues
+    open, waiting, resolved and closed on the projects (and every criterion listed on every phase)."""
+    from django.utils import timezone
+
+    from golive.lifecycle.models import Project
+    from golive.tracker import services as tracker
+    from tests.tracker.helpers import PATHS
+
+    for key in ("P000", "P001", "P003"):
+        project = Project.objects.get(key=key)
+        for status, moves in PATHS.items():
+            issue = build.report(project, actor=states.lead, days_ago=0.1, severity="P1", title=f"{key} {status}")
+            for move in moves:
+                issue = move(actor=states.lead, issue=issue)
+    reopened = tracker.issue_resolve(actor=states.lead, issue=build.report(project, actor=states.lead, severity="P2"))
+    tracker.issue_reopen(actor=states.lead, issue=reopened)
+    # A project whose P1/P2 issues are all resolved or closed: none is open, now or at the instant.
+    settled = build.project(states, "SETTLED")
+    for moves in (PATHS["resolved"], PATHS["closed"]):
+        issue = build.report(settled, actor=states.lead, days_ago=0.2, severity="P1")
+        for move in moves:
+            issue = move(actor=states.lead, issue=issue)
+    phases = []
+    for phase in Phase.objects.select_related("project"):
+        every = copy.copy(phase)
+        every.gate = _every_criterion()
+        phases += [phase, every]
+    live = load_gates(phases)
+    at = load_gates(phases, as_of=timezone.now())
+    outcomes = {}
+    for phase in phases:
+        assert live.passes(phase) == at.passes(phase), (phase.project.key, phase.key)
+        for spec, passed in zip(phase.gate, live.passes(phase), strict=True):
+            outcomes.setdefault(spec["code"], set()).add(passed)
+    assert outcomes["no_open_p1_p2"] == {True, False}
+    assert outcomes["no_recent_p1_p2"] == {True, False}
+    settled_phase = next(phase for phase in phases if phase.project.key == "SETTLED" and phase.gate == every.gate)
+    checks = dict(zip([spec["code"] for spec in settled_phase.gate], live.passes(settled_phase), strict=False))
+    assert checks["no_open_p1_p2"] is True
+    assert checks["no_recent_p1_p2"] is False  # its P1s were reported hours ago

@@ -28,6 +28,13 @@ def evaluation_instant() -> dt.datetime:
     return _as_of.get() or timezone.now()
 
 
+def evaluating_live() -> bool:
+    """Whether criteria evaluate at the present instant (no ``as_of``): what exists now is all there is (no row
+    is written with a time in the future), so a loader may read current state instead of the state at an
+    instant (e.g. open issues by status rather than by their resolution times)."""
+    return _as_of.get() is None
+
+
 @dataclass(frozen=True)
 class Result:
     passed: bool

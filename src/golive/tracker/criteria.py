@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from golive.lifecycle.gates import Result, evaluation_instant, project_ids, register
+from golive.lifecycle.gates import Result, evaluating_live, evaluation_instant, project_ids, register
+from golive.lifecycle.models import Project
 from golive.tracker import businesstime
 from golive.tracker.models import OPEN_STATUSES, Issue, SlaPolicy
 
@@ -17,18 +18,18 @@ HIGH = ("P1", "P2")
 
 def _open_high_counts(phases) -> dict[int, int]:
     """Open P1/P2 issues per project at the evaluation instant (point in time: reported by then, not yet
-    resolved by then)."""
-    as_of = evaluation_instant()
-    rows = (
-        Issue.objects.filter(project__in=project_ids(phases), severity__in=HIGH, reported_at__lte=as_of)
-        # Closed later but resolved by then is not open (a closed issue was resolved first).
-        .filter(
+    resolved by then). Evaluated live, that is the issues open now: counted from the open issues' SLA index
+    alone on PostgreSQL, where the point-in-time filter reads every P1/P2 issue of the projects from the table."""
+    projects = project_ids(phases)
+    if evaluating_live():
+        rows = Issue.objects.filter(project__in=projects, severity__in=HIGH, status__in=sorted(OPEN_STATUSES))
+    else:
+        as_of = evaluation_instant()
+        rows = Issue.objects.filter(project__in=projects, severity__in=HIGH, reported_at__lte=as_of).filter(
+            # Closed later but resolved by then is not open (a closed issue was resolved first).
             Q(status__in=OPEN_STATUSES) | Q(resolved_at__gt=as_of) | Q(resolved_at__isnull=True, closed_at__gt=as_of)
         )
-        .values("project_id")
-        .annotate(n=Count("id"))
-    )
-    return {row["project_id"]: row["n"] for row in rows}
+    return {row["project_id"]: row["n"] for row in rows.values("project_id").annotate(n=Count("*"))}
 
 
 def _none_open(phase, params, data) -> bool:
@@ -44,16 +45,23 @@ def no_open_p1_p2(phase, params, data) -> Result:
 
 
 def _recent_high(phases) -> dict:
+    """The SLA policies of the projects and the time their last P1/P2 was reported by the evaluation instant:
+    per project, the first high-severity entry walking its ``(project, reported_at)`` index backwards (a project
+    with ten thousand issues costs as little as one with ten)."""
     as_of = evaluation_instant()
     projects = project_ids(phases)
     policies = dict(SlaPolicy.objects.filter(project__in=projects).values_list("project_id", "policy"))
+    last_high = (
+        Issue.objects.filter(project=OuterRef("pk"), severity__in=HIGH, reported_at__lte=as_of)
+        .order_by("-reported_at")
+        .values("reported_at")[:1]
+    )
     latest = defaultdict(lambda: None)
-    for row in (
-        Issue.objects.filter(project__in=projects, severity__in=HIGH, reported_at__lte=as_of)
-        .values("project_id")
-        .annotate(last=Max("reported_at"))
+    for project_id, last in (
+        Project.objects.filter(pk__in=projects).annotate(last=Subquery(last_high)).values_list("pk", "last")
     ):
-        latest[row["project_id"]] = row["last"]
+        if last is not None:
+            latest[project_id] = last
     return {"as_of": as_of, "policies": policies, "latest": latest}
 
 
