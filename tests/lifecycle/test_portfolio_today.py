@@ -254,6 +254,23 @@ class TestPagesOfManyItems:
         with pytest.raises(IndexError):
             found["items"][5:20]  # beyond what was built: an error, never a silently short page
 
+    def test_every_limit_gives_the_head_of_the_whole_ordered_list(self, crowded):
+        """The SLA items of a page come from the first breached and the first due-soon issues, each read in due
+        order; whatever the limit, they are the head of the one ordered list of every item (and the counts
+        those of the whole list)."""
+        from django.utils import timezone
+
+        from golive.lifecycle import today
+
+        now = timezone.now()
+        whole = today.today_items(crowded.lead, now=now)
+        kinds = [item["kind"] for item in whole["items"]]
+        assert {"sla_breach", "sla_near_breach"} <= set(kinds)
+        for limit in range(len(whole["items"]) + 2):
+            found = today.today_items(crowded.lead, now=now, limit=limit)
+            assert found["counts"] == whole["counts"], limit
+            assert list(found["items"][:limit]) == list(whole["items"][:limit]), limit
+
     def test_the_page_of_the_web_view_matches_the_api(self, crowded, api, client):
         whole = _items(api, crowded.lead)
         client.force_login(crowded.lead)
@@ -371,8 +388,9 @@ def _query_count(client, url, params) -> int:
 
 def test_the_query_count_is_pinned_and_the_same_for_12_and_50_due_gates(world, api):
     """The candidate gates 1, the kickoff gate's criteria 2 (meetings, requirements), votes 0 (none in
-    deployment), retro actions 1, the SLA issues 1 (the page's rows, carrying the counts of all of them); the API
-    client is authenticated without a query. Pages 1 and 2 cost the same."""
+    deployment), retro actions 1, the SLA issues 3 (their counts, the first breached, the first due soon: each
+    read whether or not there are any); the API client is authenticated without a query. Pages 1 and 2 cost the
+    same."""
     client = api(world.lead)
 
     def grow(first: int, last: int) -> None:
@@ -386,4 +404,4 @@ def test_the_query_count_is_pinned_and_the_same_for_12_and_50_due_gates(world, a
     body = client.get(URL, {"page_size": 10, "page": 2}).json()
     assert body["count"] == body["counts"]["gate_due"] == 50  # each due between 4 days ago and 4 days ahead
     large = [_query_count(client, URL, {"page_size": 10, "page": page}) for page in (1, 2)]
-    assert small == large == [5, 5]
+    assert small == large == [7, 7]

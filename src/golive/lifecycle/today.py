@@ -20,7 +20,7 @@ import zoneinfo
 from collections.abc import Sequence
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Count, F, Q, Value, When, Window
+from django.db.models import BooleanField, Case, Count, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -103,28 +103,33 @@ def _issue_rows(user, visible, led, *, now: dt.datetime, hours: int):
     )
 
 
-def _issue_page(rows, *, now: dt.datetime, limit: int) -> tuple[list[dict], tuple[int, int]]:
-    """Items of the first ``limit`` issues of ``rows`` and the (breached, due soon) counts of all of them.
-
-    The counts are a window over every matching issue, taken by the database before the limit, in a query that
-    reads only what the order needs (on PostgreSQL an index-only scan of the open issues' SLA index, however
-    many thousand issues a lead has past due); the page's issues are then read by primary key."""
+def _issue_page(user, visible, led, *, now: dt.datetime, hours: int, limit: int) -> tuple[list[dict], tuple[int, int]]:
+    """Items of the first ``limit`` issues in the order of ``_issue_rows`` and the (breached, due soon) counts of
+    all of them, in three queries whatever their number: the counts (on PostgreSQL from the open issues' SLA
+    index alone), then the first ``limit`` breached issues and as many due-soon issues as the page has room for,
+    each by walking the open issues' due-order index (a lead with ten thousand issues past due reads fifty rows,
+    not a sort of ten thousand). Both are always read, so the number of queries does not depend on the data."""
     from golive.tracker.models import Issue
 
-    counted = rows.annotate(
-        breached_total=Window(Count("pk", filter=Q(is_breached=True))), matched_total=Window(Count("pk"))
+    mine = Issue.objects.filter(project__in=visible).filter(open_q()).filter(Q(assignee=user) | Q(project_id__in=led))
+    breached = breached_q(now)
+    # Not breached (no flag, the earliest running due time not past) and due within the span.
+    soon = Q(response_breached=False, resolution_breached=False, next_due_at__gte=now) & Q(
+        next_due_at__lte=now + dt.timedelta(hours=hours)
     )
-    ranked = list(counted.values_list("pk", "breached_total", "matched_total")[: max(limit, 1)])  # a row at least
-    if not ranked:
-        return [], (0, 0)
-    _pk, breached_total, matched_total = ranked[0]
-    wanted = [pk for pk, _breached, _matched in ranked[:limit]]
-    found = {}
-    if wanted:
-        page = Issue.objects.filter(pk__in=wanted).annotate(**_sla_state(now)).order_by()
-        found = {issue.pk: issue for issue in _issue_columns(page)}
-    issues = [found[pk] for pk in wanted if pk in found]
-    return _issue_items(issues, now=now), (breached_total, matched_total - breached_total)
+    counts = mine.filter(breached | soon).aggregate(
+        breached=Count("pk", filter=breached), soon=Count("pk", filter=soon)
+    )
+    issues: list = []
+    for matching in (breached, soon):
+        page = (
+            _issue_columns(mine.filter(matching))
+            .annotate(**_sla_state(now))
+            .order_by(F("next_due_at").asc(nulls_last=True), "project__key", "number")
+        )
+        # The due-soon page only fills what the breached left (a row at least: the query always runs).
+        issues += list(page[: max(limit - len(issues), 1)])
+    return _issue_items(issues[:limit], now=now), (counts["breached"], counts["soon"])
 
 
 def _issue_columns(rows):
@@ -418,19 +423,20 @@ def today_items(
     now = now or timezone.now()
     visible = project_list_for_user(user).values("pk")
     led = Membership.objects.filter(user=user, role=Role.CONSULTANT_LEAD).values("project_id")
-    rows = _issue_rows(user, visible, led, now=now, hours=hours)
     candidates = _gate_candidates(user, visible, now=now, days=days)
     others = _gate_items(candidates, now=now, days=days) + _vote_items(user, candidates) + _retro_items(user, now=now)
     counts = dict.fromkeys(KINDS, 0)
     for item in others:
         counts[item["kind"]] += 1
     if limit is None:
-        issue_items = _issue_items(_issue_columns(rows), now=now)
+        issue_items = _issue_items(_issue_columns(_issue_rows(user, visible, led, now=now, hours=hours)), now=now)
         for item in issue_items:
             counts[item["kind"]] += 1
     else:
         # The first ``limit`` of the merged order can hold at most ``limit`` issues, in the issues' own order.
-        issue_items, (counts["sla_breach"], counts["sla_near_breach"]) = _issue_page(rows, now=now, limit=limit)
+        issue_items, (counts["sla_breach"], counts["sla_near_breach"]) = _issue_page(
+            user, visible, led, now=now, hours=hours, limit=limit
+        )
     items = sorted(issue_items + others, key=_sort_key)
     total = sum(counts.values())
     if limit is not None:

@@ -140,12 +140,21 @@ class Issue(models.Model):
                 condition=models.Q(first_response_at__isnull=True, response_breached=False),
             ),
             # The open issues' SLA state, read without the table on PostgreSQL (an index-only scan): what needs
-            # me today counts and orders a lead's breached and due-soon issues, the portfolio counts each
-            # project's open, breached and P1/P2 issues.
+            # me today counts a lead's breached and due-soon issues, the portfolio counts each project's open,
+            # breached and P1/P2 issues.
             models.Index(
                 fields=["project", "next_due_at"],
                 name="issue_open_sla",
                 include=["id", "number", "assignee", "severity", "response_breached", "resolution_breached"],
+                condition=models.Q(status__in=sorted(OPEN_STATUSES)),
+            ),
+            # The open issues in due order across projects: what needs me today takes its first page of breached
+            # and of due-soon issues by walking it (the first rows, not a sort of thousands), the who and whether
+            # flagged included so the rows of other people's projects are passed over without the table.
+            models.Index(
+                fields=["next_due_at"],
+                name="issue_open_due",
+                include=["project", "assignee", "response_breached", "resolution_breached"],
                 condition=models.Q(status__in=sorted(OPEN_STATUSES)),
             ),
         ]
