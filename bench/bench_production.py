@@ -782,7 +782,8 @@ def measure_paths(instance: harness.Instance, tenant: Tenant, args, size: str) -
         status, queries, probe_ms = query_count(clients[kind], path)
         if status != 200:
             raise SystemExit(f"{path}: {status}")
-        alone_ms = in_process_median(clients[kind], path, args.in_process)
+        with instance.background_paused():  # "alone": no periodic sweep on the cores either
+            alone_ms = in_process_median(clients[kind], path, args.in_process)
         stats = harness.load(
             instance.port,
             path,
@@ -1399,10 +1400,10 @@ def render(result: dict, info: dict, args) -> str:
         lines += [
             "",
             "Targets: latency 100x / 1x <= 2, SQL queries equal at both sizes. The latency checked is the path's own:",
-            f"the median of {args.in_process} requests in-process, one at a time, with the load generator idle",
-            '("alone"). Under load the 2 cores are shared by the load generator, PostgreSQL, gunicorn and the Celery',
-            "worker (whose periodic work grows with 1,000 projects): the under-load ratios of the same code moved by",
-            "up to +-50% between runs of this script. They are listed beside it.",
+            f"the median of {args.in_process} requests in-process, one at a time, with the load generator idle and",
+            'the Celery worker paused ("alone"). Under load the 2 cores are shared by the load generator, PostgreSQL,',
+            "gunicorn and the Celery worker (whose periodic work grows with 1,000 projects): the under-load ratios of",
+            "the same code moved by up to +-50% between runs of this script. They are listed beside it.",
             "",
             "| request | alone 1x ms | alone 100x ms | alone 100x / 1x | under load: median 100x / 1x "
             "| p95 100x / 1x | SQL queries 1x -> 100x | check |",

@@ -407,6 +407,20 @@ class Instance:
         self.stop_server()
         raise SystemExit(f"the server did not come up ({' '.join(command)}):\n{output}")
 
+    @contextlib.contextmanager
+    def background_paused(self):
+        """The Celery worker (its pool and beat: one process group) stopped with SIGSTOP while the block runs, so
+        that a timing taken "alone" shares the cores with no periodic sweep; continued afterwards."""
+        worker = self.worker
+        if worker is None or worker.poll() is not None:
+            yield
+            return
+        os.killpg(worker.pid, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            os.killpg(worker.pid, signal.SIGCONT)
+
     def stop_server(self) -> None:
         worker, self.worker = self.worker, None
         if worker is not None:
