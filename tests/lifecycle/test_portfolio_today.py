@@ -91,6 +91,30 @@ class TestGates:
             assert "Kickoff meeting held" in item["detail"]
             assert item["url"] == "/projects/SOON/"
 
+    def test_gate_items_are_written_in_the_callers_language(self, world, api):
+        """Titles and details are translated once per page and shared by the items that name the same phase and
+        criteria: each item reads as the gate's own evaluation in that language."""
+        from django.utils import translation
+
+        from golive.lifecycle.gates import evaluate_gate
+        from golive.lifecycle.models import Project
+
+        for key in ("SOON", "SLIP"):
+            build.project(world, key, go_live_in=build.kickoff_due_in(3 if key == "SOON" else -2))
+        response = api(world.lead).get(URL, {"page_size": 1000}, HTTP_ACCEPT_LANGUAGE="ko")
+        items = [item for item in response.json()["results"] if item["kind"] == "gate_due"]
+        assert [item["project"] for item in items] == ["SLIP", "SOON"]
+        with translation.override("ko"):
+            for item in items:
+                phase = Project.objects.get(key=item["project"]).current_phase
+                failing = evaluate_gate(phase).failing
+                assert item["title"] == translation.gettext("%(phase)s gate fails") % {
+                    "phase": translation.gettext("Kickoff")
+                }
+                assert item["detail"] == ", ".join(row["label"] for row in failing)
+        assert items[0]["title"] != "Kickoff gate fails"  # translated, not the English
+        assert "Kickoff meeting held" not in items[0]["detail"]
+
     def test_not_when_the_phase_is_due_later_than_the_horizon(self, world, api):
         build.project(world, "LATER", go_live_in=build.kickoff_due_in(10))
         assert _items(api, world.lead, "gate_due") == []

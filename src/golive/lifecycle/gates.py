@@ -165,31 +165,45 @@ class LoadedGates:
     def evaluate(self, phase) -> GateEvaluation:
         token = _as_of.set(self._as_of)
         try:
-            rows = []
-            for spec in phase.gate:
-                code = spec["code"]
-                blocking = spec.get("blocking", True)
-                criterion = _REGISTRY.get(code)
-                # A template's own label (translated when the catalog knows it) is more specific than the
-                # registry's.
-                label = _(spec["label"]) if spec.get("label") else str(criterion.label if criterion else code)
-                if criterion is None:
-                    outcome = Result(False, _("Not available yet: no installed component evaluates this criterion."))
-                else:
-                    outcome = criterion.evaluate(phase, spec.get("params") or {}, self._data.get(criterion.load))
-                rows.append(
-                    {
-                        "code": code,
-                        "label": label,
-                        "passed": outcome.passed,
-                        "detail": outcome.detail,
-                        "blocking": blocking,
-                    }
-                )
+            rows = [self._row(phase, spec) for spec in phase.gate]
             passed = all(row["passed"] for row in rows if row["blocking"])
             return GateEvaluation(phase=phase.key, passed=passed, criteria=rows)
         finally:
             _as_of.reset(token)
+
+    def row(self, phase, index: int) -> dict:
+        """The evaluation of the phase's ``index``-th criterion alone (one row of ``evaluate``): a page that names
+        a gate's failing criteria writes their labels and details, not those of the whole gate."""
+        token = _as_of.set(self._as_of)
+        try:
+            return self._row(phase, phase.gate[index])
+        finally:
+            _as_of.reset(token)
+
+    def _row(self, phase, spec: dict) -> dict:
+        code = spec["code"]
+        criterion = _REGISTRY.get(code)
+        label = criterion_label(spec)
+        if criterion is None:
+            outcome = Result(False, _("Not available yet: no installed component evaluates this criterion."))
+        else:
+            outcome = criterion.evaluate(phase, spec.get("params") or {}, self._data.get(criterion.load))
+        return {
+            "code": code,
+            "label": label,
+            "passed": outcome.passed,
+            "detail": outcome.detail,
+            "blocking": spec.get("blocking", True),
+        }
+
+
+def criterion_label(spec: dict) -> str:
+    """The label of a gate criterion, in the active language: a template's own label (translated when the catalog
+    knows it) is more specific than the registry's."""
+    if spec.get("label"):
+        return _(spec["label"])
+    criterion = _REGISTRY.get(spec["code"])
+    return str(criterion.label if criterion else spec["code"])
 
 
 def evaluate_gate(phase, *, as_of: dt.datetime | None = None) -> GateEvaluation:

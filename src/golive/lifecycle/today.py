@@ -16,18 +16,20 @@ Six kinds, each from one batched read whatever the number of projects or issues:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import zoneinfo
 from collections.abc import Sequence
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Count, F, Q, Value, When
+from django.db.models import BooleanField, Case, Count, F, Q, TextField, Value, When
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from golive.accounts.models import Membership, Role
-from golive.lifecycle.gates import LoadedGates, load_gates
+from golive.lifecycle.gates import LoadedGates, criterion_label, load_gates
 from golive.lifecycle.models import Phase, Project
 from golive.lifecycle.portfolio import breached_q, open_q
 from golive.lifecycle.selectors import project_list_for_user
@@ -62,7 +64,7 @@ SIGNOFF_CODE = "signoff_approved"
 # the current phase (criteria read the phase's key, gate, project and start; the rest stays unloaded).
 CANDIDATE_MEMBERSHIP = ("id", "project_id", "role")
 CANDIDATE_PROJECT = ("id", "key", "name", "status", "timezone", "planned_go_live", "current_phase_id")
-CANDIDATE_PHASE = ("id", "project_id", "key", "name", "planned_end", "actual_start", "gate")
+CANDIDATE_PHASE = ("id", "project_id", "key", "name", "planned_end", "actual_start")
 
 
 def _item(kind: str, project, *, title: str, detail: str, url: str, **extra) -> dict:
@@ -183,6 +185,7 @@ def _gate_candidates(user, visible, *, now: dt.datetime, days: int) -> list[Memb
         *CANDIDATE_MEMBERSHIP,
         *(f"project__{name}" for name in CANDIDATE_PROJECT),
         *(f"project__current_phase__{name}" for name in CANDIDATE_PHASE),
+        "gate_text",
     )
     found = (
         Membership.objects.order_by()
@@ -190,15 +193,22 @@ def _gate_candidates(user, visible, *, now: dt.datetime, days: int) -> list[Memb
             user=user, project__in=visible, project__status=Project.Status.ACTIVE, project__current_phase__isnull=False
         )
         .filter(due | asks_signoff | Q(project__current_phase__key="deployment"))
+        # The gate as its JSON text: the phases of one template share a handful of gates, each parsed once below.
+        .annotate(gate_text=Cast("project__current_phase__gate", TextField()))
         .values_list(*columns)
     )
     # Hundreds of rows for a lead of hundreds of projects: light instances of the columns read (as ``only`` and
-    # ``select_related`` would give them, at a fraction of the cost).
+    # ``select_related`` would give them, at a fraction of the cost). Phases with the same gate share its parsed
+    # list (read-only here: nothing on this page changes a gate).
     memberships = []
     first_project, first_phase = len(CANDIDATE_MEMBERSHIP), len(CANDIDATE_MEMBERSHIP) + len(CANDIDATE_PROJECT)
     phases, projects, members = light(Phase), light(Project), light(Membership)
+    gates: dict[str, list] = {}
     for row in found:
-        phase = phases(dict(zip(CANDIDATE_PHASE, row[first_phase:], strict=True)))
+        *row, gate_text = row
+        if gate_text not in gates:
+            gates[gate_text] = json.loads(gate_text)
+        phase = phases({**dict(zip(CANDIDATE_PHASE, row[first_phase:], strict=True)), "gate": gates[gate_text]})
         project_values = dict(zip(CANDIDATE_PROJECT, row[first_project:first_phase], strict=True))
         project = projects(project_values, {"current_phase": phase})
         phase._state.fields_cache["project"] = project
@@ -289,24 +299,34 @@ def _stub(kind: str, project, phase, loaded: LoadedGates, *, due, overdue: bool,
     }
 
 
-def _gate_item(stub: dict) -> dict:
+def _gate_item(stub: dict, words: dict) -> dict:
     """The whole item of a gate stub (translated title, detail, link), from the gate's evaluation (``failing``:
-    the indexes of the criteria it names)."""
+    the indexes of the criteria it names). ``words``: the page's translations so far (a page of fifty kickoff
+    gates names the same phase and criteria fifty times)."""
     kind = stub["kind"]
     project, phase, loaded, failing = stub["gate"]
-    rows = loaded.evaluate(phase).criteria
+    if (kind, phase.name) not in words:
+        text = _("%(phase)s gate fails") if kind == "gate_due" else _("Sign off %(phase)s")
+        words[kind, phase.name] = text % {"phase": _(phase.name)}
+    title = words[kind, phase.name]
     if kind == "gate_due":
-        title = _("%(phase)s gate fails") % {"phase": _(phase.name)}
-        detail = ", ".join(rows[index]["label"] for index in failing)
+        labels = []
+        for index in failing:
+            spec = phase.gate[index]
+            key = ("label", spec["code"], spec.get("label"))
+            if key not in words:
+                words[key] = criterion_label(spec)
+            labels.append(words[key])
+        detail = ", ".join(labels)
     else:
-        title = _("Sign off %(phase)s") % {"phase": _(phase.name)}
-        detail = rows[failing[0]]["detail"]
+        detail = loaded.row(phase, failing[0])["detail"]
     url = reverse("web:project", args=[project.key])
     return _item(kind, project, title=title, detail=detail, url=url, due_date=stub["due_date"], overdue=stub["overdue"])
 
 
 def _built(items: list[dict]) -> list[dict]:
-    return [_gate_item(item) if "gate" in item else item for item in items]
+    words: dict = {}
+    return [_gate_item(item, words) if "gate" in item else item for item in items]
 
 
 def _signoff_role(spec: dict) -> str:
