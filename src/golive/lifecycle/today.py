@@ -116,12 +116,11 @@ def _issue_page(user, visible, led, *, now: dt.datetime, hours: int, limit: int)
     mine = Issue.objects.filter(project__in=visible).filter(open_q()).filter(Q(assignee=user) | Q(project_id__in=led))
     breached = breached_q(now)
     # Not breached (no flag, the earliest running due time not past) and due within the span.
-    soon = Q(response_breached=False, resolution_breached=False, next_due_at__gte=now) & Q(
-        next_due_at__lte=now + dt.timedelta(hours=hours)
-    )
-    counts = mine.filter(breached | soon).aggregate(
-        breached=Count("pk", filter=breached), soon=Count("pk", filter=soon)
-    )
+    soon_until = now + dt.timedelta(hours=hours)
+    soon = Q(response_breached=False, resolution_breached=False, next_due_at__gte=now, next_due_at__lte=soon_until)
+    # Breached or due soon is flagged or due by the end of the span (one comparison a row, not both filters).
+    flagged_or_due = Q(response_breached=True) | Q(resolution_breached=True) | Q(next_due_at__lte=soon_until)
+    counts = mine.filter(flagged_or_due).aggregate(breached=Count("pk", filter=breached), matched=Count("pk"))
     issues: list = []
     for matching in (breached, soon):
         page = (
@@ -131,7 +130,7 @@ def _issue_page(user, visible, led, *, now: dt.datetime, hours: int, limit: int)
         )
         # The due-soon page only fills what the breached left (a row at least: the query always runs).
         issues += list(page[: max(limit - len(issues), 1)])
-    return _issue_items(issues[:limit], now=now), (counts["breached"], counts["soon"])
+    return _issue_items(issues[:limit], now=now), (counts["breached"], counts["matched"] - counts["breached"])
 
 
 def _issue_columns(rows):
@@ -192,7 +191,17 @@ def _gate_candidates(user, visible, *, now: dt.datetime, days: int) -> list[Memb
         .filter(
             user=user, project__in=visible, project__status=Project.Status.ACTIVE, project__current_phase__isnull=False
         )
-        .filter(due | asks_signoff | Q(project__current_phase__key="deployment"))
+        # As a CASE, evaluated on the joined rows (the current phases) only: as an OR, PostgreSQL also filters
+        # every phase of every project with it (JSON containment on eight phases a project) before the join.
+        .filter(
+            Case(
+                When(due, then=Value(True)),
+                When(asks_signoff, then=Value(True)),
+                When(project__current_phase__key="deployment", then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
         # The gate as its JSON text: the phases of one template share a handful of gates, each parsed once below.
         .annotate(gate_text=Cast("project__current_phase__gate", TextField()))
         .values_list(*columns)
