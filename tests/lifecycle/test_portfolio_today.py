@@ -429,3 +429,30 @@ def test_the_query_count_is_pinned_and_the_same_for_12_and_50_due_gates(world, a
     assert body["count"] == body["counts"]["gate_due"] == 50  # each due between 4 days ago and 4 days ahead
     large = [_query_count(client, URL, {"page_size": 10, "page": page}) for page in (1, 2)]
     assert small == large == [7, 7]
+
+
+def test_candidates_carry_the_columns_the_orm_reads(world):
+    """The candidate gates are built from values read as text where that is cheaper (the gate's JSON, the phase's
+    start): each carries exactly what the ORM gives for the same rows, on either engine."""
+    from golive.accounts.models import Membership
+    from golive.lifecycle import today
+    from golive.lifecycle.models import Phase, Project
+    from golive.lifecycle.selectors import project_list_for_user
+
+    build.mixed_portfolio(world, 0, 8, issues=0)
+    build.project(world, "SOON", go_live_in=build.kickoff_due_in(3))
+    now = timezone.now()
+    visible = project_list_for_user(world.lead).values("pk")
+    found = today._gate_candidates(world.lead, visible, now=now, days=7)
+    assert len(found) >= 5
+    assert any(candidate.project.current_phase.actual_start is not None for candidate in found)
+    for candidate in found:
+        project, phase = candidate.project, candidate.project.current_phase
+        stored = Phase.objects.get(pk=phase.pk)
+        for name in ("project_id", "key", "name", "planned_end", "actual_start", "gate"):
+            assert getattr(phase, name) == getattr(stored, name), (project.key, name)
+        assert phase.project is project
+        stored_project = Project.objects.get(pk=project.pk)
+        for name in today.CANDIDATE_PROJECT:
+            assert getattr(project, name) == getattr(stored_project, name), (project.key, name)
+        assert candidate.role == Membership.objects.get(user=world.lead, project=project).role

@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import zoneinfo
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import BooleanField, Case, Count, F, Q, TextField, Value, When
@@ -60,11 +61,19 @@ ISSUE_FIELDS = (
     "resolution_due_at",
 )
 SIGNOFF_CODE = "signoff_approved"
-# What the gate, sign-off and vote items and the gate criteria read of a candidate membership, its project and
-# the current phase (criteria read the phase's key, gate, project and start; the rest stays unloaded).
-CANDIDATE_MEMBERSHIP = ("id", "project_id", "role")
+# What the gate, sign-off and vote items and the gate criteria read of a candidate membership (its role), its
+# project and the current phase (criteria read the phase's key, gate, project and start; the rest stays unloaded).
+CANDIDATE_MEMBERSHIP = ("role",)
 CANDIDATE_PROJECT = ("id", "key", "name", "status", "timezone", "planned_go_live", "current_phase_id")
-CANDIDATE_PHASE = ("id", "project_id", "key", "name", "planned_end", "actual_start")
+CANDIDATE_PHASE = ("id", "project_id", "key", "name", "planned_end")
+
+
+class Candidate(NamedTuple):
+    """One of the caller's memberships that could give a gate, sign-off or vote item: the caller's role on the
+    project, and the project with its current phase loaded."""
+
+    role: str
+    project: Project
 
 
 def _item(kind: str, project, *, title: str, detail: str, url: str, **extra) -> dict:
@@ -168,7 +177,7 @@ def _issue_items(issues, *, now: dt.datetime) -> list[dict]:
     return items
 
 
-def _gate_candidates(user, visible, *, now: dt.datetime, days: int) -> list[Membership]:
+def _gate_candidates(user, visible, *, now: dt.datetime, days: int) -> list[Candidate]:
     """The caller's memberships that could give a gate, sign-off or vote item, narrowed in SQL: a phase due
     within ``days`` days of the latest local today anywhere (a superset, checked exactly per project afterwards)
     for the gate roles, a gate that names an approval sign-off, or the deployment phase (votes). The other
@@ -184,6 +193,7 @@ def _gate_candidates(user, visible, *, now: dt.datetime, days: int) -> list[Memb
         *CANDIDATE_MEMBERSHIP,
         *(f"project__{name}" for name in CANDIDATE_PROJECT),
         *(f"project__current_phase__{name}" for name in CANDIDATE_PHASE),
+        "start_text",
         "gate_text",
     )
     found = (
@@ -203,38 +213,52 @@ def _gate_candidates(user, visible, *, now: dt.datetime, days: int) -> list[Memb
             )
         )
         # The gate as its JSON text: the phases of one template share a handful of gates, each parsed once below.
-        .annotate(gate_text=Cast("project__current_phase__gate", TextField()))
+        # The start as text too: the ORM's loader of aware datetimes costs more per row than the rest of it.
+        .annotate(
+            start_text=Cast("project__current_phase__actual_start", TextField()),
+            gate_text=Cast("project__current_phase__gate", TextField()),
+        )
         .values_list(*columns)
     )
     # Hundreds of rows for a lead of hundreds of projects: light instances of the columns read (as ``only`` and
     # ``select_related`` would give them, at a fraction of the cost). Phases with the same gate share its parsed
     # list (read-only here: nothing on this page changes a gate).
-    memberships = []
+    candidates = []
     first_project, first_phase = len(CANDIDATE_MEMBERSHIP), len(CANDIDATE_MEMBERSHIP) + len(CANDIDATE_PROJECT)
-    phases, projects, members = light(Phase), light(Project), light(Membership)
+    phases, projects = light(Phase), light(Project)
     gates: dict[str, list] = {}
     for row in found:
-        *row, gate_text = row
+        gate_text = row[-1]
         if gate_text not in gates:
             gates[gate_text] = json.loads(gate_text)
-        phase = phases({**dict(zip(CANDIDATE_PHASE, row[first_phase:], strict=True)), "gate": gates[gate_text]})
-        project_values = dict(zip(CANDIDATE_PROJECT, row[first_project:first_phase], strict=True))
-        project = projects(project_values, {"current_phase": phase})
+        values = dict(zip(CANDIDATE_PHASE, row[first_phase:-2], strict=True))
+        phase = phases({**values, "actual_start": _instant(row[-2]), "gate": gates[gate_text]})
+        project = projects(
+            dict(zip(CANDIDATE_PROJECT, row[first_project:first_phase], strict=True)), {"current_phase": phase}
+        )
         phase._state.fields_cache["project"] = project
-        membership_values = dict(zip(CANDIDATE_MEMBERSHIP, row[:first_project], strict=True))
-        memberships.append(members(membership_values, {"project": project}))
-    return memberships
+        candidates.append(Candidate(row[0], project))
+    return candidates
 
 
-def _gate_items(memberships: list[Membership], *, now: dt.datetime, days: int) -> list[dict]:
+def _instant(text: str | None) -> dt.datetime | None:
+    """A datetime column read as text: ISO 8601 with the offset on PostgreSQL (the connection's zone is UTC), naive
+    UTC on SQLite."""
+    if text is None:
+        return None
+    value = dt.datetime.fromisoformat(text)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def _gate_items(candidates: list[Candidate], *, now: dt.datetime, days: int) -> list[dict]:
     """Gates due soon and sign-offs waiting, from one batched evaluation of the current gates concerned.
 
     Whether a gate gives an item needs its evaluation, so every candidate is evaluated (the counts are exact);
     the items themselves are stubs with what the order reads (kind, project, due date, overdue) and what
     ``_built`` needs to make the full item, only for the items of the page."""
     local_today = _local_today_by_zone(now)
-    wanted: dict[int, tuple[Membership, dt.date]] = {}
-    for membership in memberships:
+    wanted: dict[int, tuple[Candidate, dt.date]] = {}
+    for membership in candidates:
         project = membership.project  # candidates come with the project and the current phase loaded
         phase = project.current_phase
         if project.status != Project.Status.ACTIVE or phase is None:
@@ -343,12 +367,12 @@ def _signoff_role(spec: dict) -> str:
     return (spec.get("params") or {}).get("role", Role.CUSTOMER_LEAD)
 
 
-def _vote_items(user, memberships: list[Membership]) -> list[dict]:
+def _vote_items(user, candidates: list[Candidate]) -> list[dict]:
     from golive.cutover.models import GoNoGoDecision, GoNoGoVote, Vote
 
     in_deployment = {
-        m.project_id: m.project
-        for m in memberships
+        m.project.pk: m.project
+        for m in candidates
         if m.project.status == Project.Status.ACTIVE
         and m.project.current_phase is not None
         and m.project.current_phase.key == "deployment"
