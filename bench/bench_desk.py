@@ -55,6 +55,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-sqlite-sweep", action="store_true", help="skip the 100,000-issue sweep on SQLite")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
     parser.add_argument("--intake-requests", type=int, default=250, help="POSTs per client and path (default 250)")
+    parser.add_argument(
+        "--intake-rounds", type=int, default=3, help="alternating rounds of bare and intake POSTs (default 3)"
+    )
     parser.add_argument("--bare-requests", type=int, default=100, help="GET /bench/bare per client (default 100)")
     parser.add_argument("--hypercare-requests", type=int, default=10, help="hypercare GETs per client (default 10)")
     parser.add_argument(
@@ -201,9 +204,21 @@ def measure_intake(instance: harness.Instance, world: harness.World, args, serve
     body = harness.json_body(payload)
     intake_path = f"/api/v1/projects/{project.key}/issues/"
     auth = {"Authorization": f"Token {token}"}
-    common = {"clients": args.clients, "requests_per_client": args.intake_requests, "method": "POST", "body": body}
-    bare = harness.load(instance.port, "/bench/bare-insert", **common)
-    intake = harness.load(instance.port, intake_path, headers=auth, **common)
+    # In alternating rounds (bare, intake, bare, intake ...): a drift of the machine during the part (another
+    # process, the periodic sweep) falls on both paths alike instead of on whichever ran at the time.
+    per_round = -(-args.intake_requests // args.intake_rounds)
+    common = {"clients": args.clients, "requests_per_client": per_round, "method": "POST", "body": body}
+    rounds: dict[str, list] = {"bare": [], "intake": []}
+    for _ in range(args.intake_rounds):
+        rounds["bare"].append(harness.load(instance.port, "/bench/bare-insert", **common))
+        rounds["intake"].append(harness.load(instance.port, intake_path, headers=auth, **common))
+    bare, intake = harness.combined(rounds["bare"]), harness.combined(rounds["intake"])
+    say(
+        "  rounds (bare / intake req/s): "
+        + ", ".join(
+            f"{b.throughput:.0f} / {i.throughput:.0f}" for b, i in zip(rounds["bare"], rounds["intake"], strict=True)
+        )
+    )
     for stats in (bare, intake):
         say(
             f"  POST {stats.path:<28} median {stats.median_ms:7.2f} ms, p99 {stats.p99_ms:7.2f} ms, "
@@ -592,7 +607,8 @@ def render(parts: list[dict], info: dict, args, total_seconds: float) -> str:
             f"| {part['part']} | {part['database']}; server {part['server']}; part took {part['seconds']:.0f} s |"
         )
     lines += [
-        f"| load | {args.clients} concurrent keep-alive clients; {args.intake_requests} POSTs each per intake path, "
+        f"| load | {args.clients} concurrent keep-alive clients; {args.intake_requests} POSTs each per intake path "
+        f"(in {args.intake_rounds} rounds alternating the two paths, rounded up), "
         f"{args.bare_requests} GETs each for /bench/bare, {args.hypercare_requests} each per hypercare size "
         "(after 3 warm-up requests each, which for POSTs also write) |",
         f"| whole run | {total_seconds:.0f} s |",

@@ -82,6 +82,20 @@ class Stats:
         return self.requests / self.wall_seconds if self.wall_seconds > 0 else float("nan")
 
 
+def combined(rounds: list[Stats]) -> Stats:
+    """The rounds of one path as one measurement: requests, errors and wall time summed, latencies pooled (so
+    that throughput is all requests over all the time they took)."""
+    return Stats(
+        path=rounds[0].path,
+        clients=rounds[0].clients,
+        requests=sum(r.requests for r in rounds),
+        errors=sum(r.errors for r in rounds),
+        wall_seconds=sum(r.wall_seconds for r in rounds),
+        latencies_ms=[ms for r in rounds for ms in r.latencies_ms],
+        warmup_requests=sum(r.warmup_requests for r in rounds),
+    )
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Load generation
 
