@@ -99,16 +99,25 @@ def _sla_state(now: dt.datetime) -> dict:
     return {"is_breached": breached, "due_at": F("next_due_at")}
 
 
+def _my_open_issues(user, visible, led):
+    """The open issues whose SLA is the caller's: assigned to them, or on a project they lead."""
+    from golive.tracker.models import Issue
+
+    return Issue.objects.filter(project__in=visible).filter(open_q()).filter(Q(assignee=user) | Q(project_id__in=led))
+
+
+def _flagged_or_due(now: dt.datetime, hours: int) -> Q:
+    """Breached or due within ``hours``: flagged, or the earliest running due time by the end of the span (one
+    comparison a row)."""
+    return Q(response_breached=True) | Q(resolution_breached=True) | Q(next_due_at__lte=now + dt.timedelta(hours=hours))
+
+
 def _issue_rows(user, visible, led, *, now: dt.datetime, hours: int):
     """The issues that make SLA items, annotated with ``_sla_state`` and ordered as the items are: breached
     first, then by due time, project and number."""
-    from golive.tracker.models import Issue
-
     return (
-        Issue.objects.filter(project__in=visible)
-        .filter(open_q())
-        .filter(Q(assignee=user) | Q(project_id__in=led))
-        .filter(breached_q(now) | Q(next_due_at__lte=now + dt.timedelta(hours=hours)))
+        _my_open_issues(user, visible, led)
+        .filter(_flagged_or_due(now, hours))
         .annotate(**_sla_state(now))
         .order_by("-is_breached", F("due_at").asc(nulls_last=True), "project__key", "number")
     )
@@ -120,16 +129,14 @@ def _issue_page(user, visible, led, *, now: dt.datetime, hours: int, limit: int)
     index alone), then the first ``limit`` breached issues and as many due-soon issues as the page has room for,
     each by walking the open issues' due-order index (a lead with ten thousand issues past due reads fifty rows,
     not a sort of ten thousand). Both are always read, so the number of queries does not depend on the data."""
-    from golive.tracker.models import Issue
-
-    mine = Issue.objects.filter(project__in=visible).filter(open_q()).filter(Q(assignee=user) | Q(project_id__in=led))
+    mine = _my_open_issues(user, visible, led)
     breached = breached_q(now)
     # Not breached (no flag, the earliest running due time not past) and due within the span.
     soon_until = now + dt.timedelta(hours=hours)
     soon = Q(response_breached=False, resolution_breached=False, next_due_at__gte=now, next_due_at__lte=soon_until)
-    # Breached or due soon is flagged or due by the end of the span (one comparison a row, not both filters).
-    flagged_or_due = Q(response_breached=True) | Q(resolution_breached=True) | Q(next_due_at__lte=soon_until)
-    counts = mine.filter(flagged_or_due).aggregate(breached=Count("pk", filter=breached), matched=Count("pk"))
+    counts = mine.filter(_flagged_or_due(now, hours)).aggregate(
+        breached=Count("pk", filter=breached), matched=Count("pk")
+    )
     issues: list = []
     for matching in (breached, soon):
         page = (
@@ -258,29 +265,29 @@ def _gate_items(candidates: list[Candidate], *, now: dt.datetime, days: int) -> 
     ``_built`` needs to make the full item, only for the items of the page."""
     local_today = _local_today_by_zone(now)
     wanted: dict[int, tuple[Candidate, dt.date]] = {}
-    for membership in candidates:
-        project = membership.project  # candidates come with the project and the current phase loaded
+    for candidate in candidates:
+        project = candidate.project  # candidates come with the project and the current phase loaded
         phase = project.current_phase
         if project.status != Project.Status.ACTIVE or phase is None:
             continue
         asks_my_signoff = any(
-            spec.get("code") == SIGNOFF_CODE and _signoff_role(spec) == membership.role for spec in phase.gate
+            spec.get("code") == SIGNOFF_CODE and _signoff_role(spec) == candidate.role for spec in phase.gate
         )
         today = local_today(project.timezone)
         gate_due = (
-            membership.role in GATE_ROLES and phase.planned_end is not None and (phase.planned_end - today).days <= days
+            candidate.role in GATE_ROLES and phase.planned_end is not None and (phase.planned_end - today).days <= days
         )
         # Only these gates are evaluated: the others could not give an item.
         if gate_due or asks_my_signoff:
-            wanted[phase.pk] = (membership, today)
+            wanted[phase.pk] = (candidate, today)
     if not wanted:
         return []
     # Whether each criterion passes is all the counts need; labels and details are written by ``_built``, only
     # for the items of the page, from the same loaded data (no further query).
-    loaded = load_gates([membership.project.current_phase for membership, _today in wanted.values()])
+    loaded = load_gates([candidate.project.current_phase for candidate, _today in wanted.values()])
     items = []
-    for membership, today in wanted.values():
-        project = membership.project
+    for candidate, today in wanted.values():
+        project = candidate.project
         phase = project.current_phase
         gate = phase.gate
         # Indexes of the failing blocking criteria, in the order of the phase's gate.
@@ -293,12 +300,12 @@ def _gate_items(candidates: list[Candidate], *, now: dt.datetime, days: int) -> 
             continue
         due = phase.planned_end
         overdue = due is not None and due < today
-        if membership.role in GATE_ROLES and due is not None and (due - today).days <= days:
+        if candidate.role in GATE_ROLES and due is not None and (due - today).days <= days:
             items.append(_stub("gate_due", project, phase, loaded, due=due, overdue=overdue, failing=failing))
         mine = [
             index
             for index in failing
-            if gate[index]["code"] == SIGNOFF_CODE and _signoff_role(gate[index]) == membership.role
+            if gate[index]["code"] == SIGNOFF_CODE and _signoff_role(gate[index]) == candidate.role
         ]
         if mine and all(gate[index]["code"] == SIGNOFF_CODE for index in failing):
             items.append(_stub("signoff_waiting", project, phase, loaded, due=due, overdue=overdue, failing=mine))
