@@ -56,7 +56,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
     parser.add_argument("--intake-requests", type=int, default=250, help="POSTs per client and path (default 250)")
     parser.add_argument(
-        "--intake-rounds", type=int, default=3, help="alternating rounds of bare and intake POSTs (default 3)"
+        "--intake-rounds",
+        type=int,
+        default=3,
+        help="alternating rounds of bare and intake POSTs (default 3)",
     )
     parser.add_argument("--bare-requests", type=int, default=100, help="GET /bench/bare per client (default 100)")
     parser.add_argument("--hypercare-requests", type=int, default=10, help="hypercare GETs per client (default 10)")
@@ -78,7 +81,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     # internal: run one database's part in this process and write its figures here
     parser.add_argument("--part", choices=["postgres", "sqlite"], help=argparse.SUPPRESS)
     parser.add_argument("--part-json", type=Path, help=argparse.SUPPRESS)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.intake_rounds < 1:
+        parser.error("--intake-rounds must be at least 1")
+    return args
 
 
 def ratio(numerator: float, denominator: float) -> float:
