@@ -389,6 +389,38 @@ def test_insert_together_writes_nothing_when_one_row_fails(world):
         assert (AuditEvent.objects.count(), Issue.objects.count()) == before
 
 
+def test_insert_together_takes_values_from_its_source(world, django_assert_num_queries):
+    """On PostgreSQL the rows take values the statement's first step gives (the intake's number and id), and
+    hold the values written afterwards."""
+    if not rows.can_insert_together(Issue, IssueEvent, AuditEvent):
+        pytest.skip("one statement with a source is PostgreSQL's")
+    source = rows.Source("SELECT %s AS number, nextval(pg_get_serial_sequence('tracker_issue', 'id')) AS id", (7,))
+    issue = Issue(project=world.project, title="Taken", reporter=world.lead, reported_at=timezone.now())
+    issue.pk, issue.number = rows.Taken("id"), rows.Taken("number")
+    event = IssueEvent(issue=issue, actor=world.lead, at=timezone.now(), kind="created", data={})
+    audit = _audit(world, 1)
+    audit.object_id, audit.object_repr = rows.Taken("id"), rows.Taken("number", prefix="ACME-")
+    with django_assert_num_queries(1):
+        rows.insert_together(issue, event, audit, source=source)
+    assert issue.number == 7 and isinstance(issue.pk, int)
+    assert event.issue_id == issue.pk
+    assert (audit.object_id, audit.object_repr) == (str(issue.pk), "ACME-7")
+    for obj in (issue, event, audit):
+        assert values(type(obj).objects.get(pk=obj.pk)) == values(obj)
+
+
+def test_insert_together_refuses_a_source_it_cannot_take(world):
+    audit = _audit(world, 2)
+    audit.object_id = rows.Taken("id")
+    if rows.can_insert_together(AuditEvent):
+        with pytest.raises(ValueError, match="need a source"):
+            rows.insert_together(audit)
+    else:
+        with pytest.raises(ValueError, match="needs PostgreSQL"):
+            rows.insert_together(audit, source=rows.Source("SELECT 1 AS id"))
+    assert not AuditEvent.objects.filter(action="test.together").exists()
+
+
 def test_insert_together_refuses_rows_already_saved(world):
     saved = _audit(world, 4)
     rows.insert(saved)

@@ -201,16 +201,22 @@ def _insert_sql(model: type[models.Model], alias: str, vendor: str) -> InsertSql
     return InsertSql(sql=sql, fields=fields, returned=returned, returns_pk=returns_pk)
 
 
+def _read(field: models.Field, connection) -> tuple[models.Field, Any, tuple[Callable, ...]]:
+    """``(field, its column expression, its read converters)``: how a RETURNING value of ``field`` is read."""
+    expression = field.get_col(field.model._meta.db_table)
+    return (
+        field,
+        expression,
+        tuple(connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)),
+    )
+
+
 def _returned(model: type[models.Model], connection) -> tuple[tuple[models.Field, Any, tuple[Callable, ...]], ...]:
     """What an insert reads back, as ``save()`` does: the primary key and the columns the database computes
     (generated fields), each with its read converters."""
     meta = model._meta
-    returned = []
-    for field in (meta.auto_field, *(f for f in meta.local_concrete_fields if f.generated and f.db_returning)):
-        expression = field.get_col(meta.db_table)
-        found = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
-        returned.append((field, expression, tuple(found)))
-    return tuple(returned)
+    fields = (meta.auto_field, *(f for f in meta.local_concrete_fields if f.generated and f.db_returning))
+    return tuple(_read(field, connection) for field in fields)
 
 
 def _read_back(obj: models.Model, values: Iterator, returned, connection) -> None:
@@ -231,25 +237,81 @@ def can_insert(model: type[models.Model]) -> bool:
     return not model._meta.parents and model._meta.auto_field is not None
 
 
+@dataclass(frozen=True)
+class Source:
+    """The first step of an :func:`insert_together` statement on PostgreSQL: ``sql`` gives exactly one row (a
+    ``SELECT``, or an ``INSERT``/``UPDATE ... RETURNING`` such as a counter's step) whose named columns the new
+    rows take (:class:`Taken`), inside the same statement."""
+
+    sql: str
+    params: tuple = ()
+
+
+@dataclass(frozen=True)
+class Taken:
+    """A field value taken from the :class:`Source` row inside the statement: its column ``name`` (an issue's
+    number), or with ``prefix`` the text ``prefix`` followed by that column (a reference, ``ACME1-12``). After
+    the insert the field holds the value written."""
+
+    name: str
+    prefix: str | None = None
+
+
+def can_insert_together(*models_: type[models.Model], using: str = "default") -> bool:
+    """Whether :func:`insert_together` writes rows of these models in one statement, and so takes a
+    :class:`Source` (PostgreSQL, and models :func:`insert` may write)."""
+    return connections[using].vendor == "postgresql" and all(can_insert(model) for model in models_)
+
+
+# The shape of an object in an insert_together statement: its model, whether its primary key is given, and its
+# Taken fields as (attname, source column, prefixed). The prefixes themselves are parameters, so one project's
+# key or another's share the statement.
+_Shape = tuple[type[models.Model], bool, tuple[tuple[str, str, bool], ...]]
+
+
+def _shape(obj: models.Model) -> _Shape:
+    values = vars(obj)  # not getattr: a generated field, never set on a new instance, would be loaded
+    taken = tuple(
+        (field.attname, value.name, value.prefix is not None)
+        for field in obj._meta.local_concrete_fields
+        if isinstance(value := values.get(field.attname), Taken)
+    )
+    return type(obj), obj.pk is not None, taken
+
+
 @cache
-def _together_sql(shape: tuple[tuple[type[models.Model], bool], ...], alias: str, vendor: str) -> tuple[str, tuple]:
-    """The statement of :func:`insert_together` for objects of these (model, pk given) shapes: one data-modifying
-    CTE per row, each returning its primary key and generated columns, read back as one row."""
+def _together_sql(shape: tuple[_Shape, ...], source: str | None, alias: str, vendor: str) -> tuple[str, tuple]:
+    """The statement of :func:`insert_together` for objects of these shapes: the source row (if any), then one
+    data-modifying CTE per object, each returning its primary key, its generated columns and its taken fields,
+    read back as one row."""
     connection = connections[alias]
     quote = connection.ops.quote_name
-    ctes, selected, parts = [], [], []
-    for index, (model, pk_given) in enumerate(shape):
+    ctes, selected, parts = ([f"s AS ({source})"] if source else []), [], []
+    for index, (model, pk_given, taken) in enumerate(shape):
         meta = model._meta
         fields = tuple(
             field
             for field in meta.local_concrete_fields
             if not field.generated and (pk_given or field is not meta.auto_field)
         )
+        taken_at = {attname: (column, prefixed) for attname, column, prefixed in taken}
+        values = []
+        for field in fields:
+            if field.attname not in taken_at:
+                values.append("%s")
+                continue
+            column, prefixed = taken_at[field.attname]
+            value = f"CAST(%s AS text) || CAST(s.{quote(column)} AS text)" if prefixed else f"s.{quote(column)}"
+            values.append(f"(SELECT {value} FROM s)")
         returned = _returned(model, connection)
+        read = {field for field, _e, _c in returned}
+        returned += tuple(
+            _read(field, connection) for field in fields if field.attname in taken_at and field not in read
+        )
         name = f"r{index}"
         ctes.append(
             f"{name} AS (INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))}) "
+            f"VALUES ({', '.join(values)}) "
             f"RETURNING {', '.join(quote(field.column) for field, _e, _c in returned)})"
         )
         selected += [f"{name}.{quote(field.column)}" for field, _e, _c in returned]
@@ -259,29 +321,43 @@ def _together_sql(shape: tuple[tuple[type[models.Model], bool], ...], alias: str
     return sql, tuple(parts)
 
 
-def insert_together(*objs: models.Model, using: str = "default") -> None:
+def insert_together(*objs: models.Model, source: Source | None = None, using: str = "default") -> None:
     """Insert new rows for ``objs`` (each a new instance; a primary key set beforehand is kept) in one statement
     on PostgreSQL: an issue, its timeline event and its audit row are one round trip instead of three. Each
     value goes through ``pre_save``/``get_db_prep_save`` and the keys and generated columns are read back, as
     :func:`insert` does. Elsewhere, or when a model needs its ``save()`` (:func:`can_insert`), one insert per
-    row, in order."""
+    row, in order.
+
+    With ``source`` (only where :func:`can_insert_together`), the statement begins with that step and fields set
+    to :class:`Taken` take their values from its row: the issue intake allocates the number and the id, and
+    writes the issue, its event and its audit row in one statement, atomic without a transaction around it."""
     if not objs:
         return
     if any(not obj._state.adding for obj in objs):
         raise ValueError("insert_together() inserts new rows only")
     connection = connections[using]
-    if connection.vendor != "postgresql" or not all(can_insert(type(obj)) for obj in objs):
+    if not can_insert_together(*(type(obj) for obj in objs), using=using):
+        if source is not None:
+            raise ValueError("insert_together(source=...) needs PostgreSQL and models insert() may write")
         for obj in objs:
             if obj.pk is None:
                 insert(obj, using)
             else:
                 obj.save(using=using, force_insert=True)
         return
-    shape = tuple((type(obj), obj.pk is not None) for obj in objs)
-    sql, parts = _together_sql(shape, using, connection.vendor)
-    values = []
+    shape = tuple(_shape(obj) for obj in objs)
+    if source is None and any(taken for _m, _p, taken in shape):
+        raise ValueError("Taken values need a source")
+    sql, parts = _together_sql(shape, source.sql if source else None, using, connection.vendor)
+    values = list(source.params) if source else []
     for obj, (fields, _returned) in zip(objs, parts, strict=True):
-        values += [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+        for field in fields:
+            value = getattr(obj, field.attname)
+            if isinstance(value, Taken):
+                if value.prefix is not None:
+                    values.append(value.prefix)
+            else:
+                values.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
     with prepared(using), connection.cursor() as cursor:
         cursor.execute(sql, values)
         row = iter(cursor.fetchone())

@@ -6,10 +6,11 @@ import datetime as dt
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from golive.accounts.models import User
+from golive.audit.models import AuditEvent
 from golive.lifecycle.models import Project
 from golive.tracker import services
 from golive.tracker.models import Issue, IssueEvent, IssueSequence
@@ -88,6 +89,53 @@ def test_failed_creation_does_not_use_up_a_number(world):
     with pytest.raises(Exception):  # noqa: B017 - any refusal
         services.issue_create(actor=world.lead, project=world.project, title="x", severity="P9")
     assert report(world).number == 2
+
+
+def _failing_event(monkeypatch) -> None:
+    """Make the creation's writes fail after its number step: its timeline event lacks a NOT NULL value."""
+    real = services._created_rows
+
+    def failing(issue, actor, changes):
+        created, audit = real(issue, actor, changes)
+        created.kind = None
+        return created, audit
+
+    monkeypatch.setattr(services, "_created_rows", failing)
+
+
+def _nothing_written(world, titles: list[str]) -> None:
+    assert (
+        list(Issue.objects.filter(project=world.project).order_by("number").values_list("title", flat=True)) == titles
+    )
+    assert AuditEvent.objects.filter(action="issue.created", project=world.project).count() == len(titles)
+    assert IssueEvent.objects.filter(issue__project=world.project, kind="created").count() == len(titles)
+    assert IssueSequence.objects.get(project=world.project).last_number == len(titles)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_failed_write_leaves_no_row_and_no_number_behind(world, monkeypatch):
+    """As a server runs it (autocommit): the number, the issue, its event and its audit row stand or fall
+    together."""
+    report(world, title="first")
+    with monkeypatch.context() as patched:
+        _failing_event(patched)
+        with pytest.raises(IntegrityError):
+            report(world, title="lost")
+    _nothing_written(world, ["first"])
+    assert report(world, title="second").number == 2
+
+
+def test_a_failed_write_inside_a_callers_transaction_leaves_it_usable(world, monkeypatch):
+    """A caller that catches the failure in its own transaction goes on: the creation ran in a savepoint."""
+    report(world, title="first")
+    with transaction.atomic():
+        with monkeypatch.context() as patched:
+            _failing_event(patched)
+            with pytest.raises(IntegrityError):
+                report(world, title="lost")
+        _nothing_written(world, ["first"])
+        assert report(world, title="second").number == 2
+    _nothing_written(world, ["first", "second"])
 
 
 @postgres_only
