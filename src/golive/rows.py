@@ -280,10 +280,12 @@ def _shape(obj: models.Model) -> _Shape:
 
 
 @cache
-def _together_sql(shape: tuple[_Shape, ...], source: str | None, alias: str, vendor: str) -> tuple[str, tuple]:
+def _together_sql(
+    shape: tuple[_Shape, ...], source: str | None, also: tuple[str, ...], alias: str, vendor: str
+) -> tuple[str, tuple]:
     """The statement of :func:`insert_together` for objects of these shapes: the source row (if any), then one
     data-modifying CTE per object, each returning its primary key, its generated columns and its taken fields,
-    read back as one row."""
+    read back as one row, followed by the ``also`` expressions."""
     connection = connections[alias]
     quote = connection.ops.quote_name
     ctes, selected, parts = ([f"s AS ({source})"] if source else []), [], []
@@ -317,11 +319,17 @@ def _together_sql(shape: tuple[_Shape, ...], source: str | None, alias: str, ven
         selected += [f"{name}.{quote(field.column)}" for field, _e, _c in returned]
         parts.append((fields, returned))
     names = ", ".join(f"r{index}" for index in range(len(shape)))
+    selected += [f"({expression})" for expression in also]
     sql = f"WITH {', '.join(ctes)} SELECT {', '.join(selected)} FROM {names}"
     return sql, tuple(parts)
 
 
-def insert_together(*objs: models.Model, source: Source | None = None, using: str = "default") -> None:
+def insert_together(
+    *objs: models.Model,
+    source: Source | None = None,
+    also: Sequence[tuple[str, Sequence]] = (),
+    using: str = "default",
+) -> list:
     """Insert new rows for ``objs`` (each a new instance; a primary key set beforehand is kept) in one statement
     on PostgreSQL: an issue, its timeline event and its audit row are one round trip instead of three. Each
     value goes through ``pre_save``/``get_db_prep_save`` and the keys and generated columns are read back, as
@@ -330,25 +338,28 @@ def insert_together(*objs: models.Model, source: Source | None = None, using: st
 
     With ``source`` (only where :func:`can_insert_together`), the statement begins with that step and fields set
     to :class:`Taken` take their values from its row: the issue intake allocates the number and the id, and
-    writes the issue, its event and its audit row in one statement, atomic without a transaction around it."""
+    writes the issue, its event and its audit row in one statement, atomic without a transaction around it.
+    ``also`` (there too): SQL expressions with their parameters, asked in the same statement (whether anyone
+    listens to the new issue); their values are returned, in order."""
     if not objs:
-        return
+        return []
     if any(not obj._state.adding for obj in objs):
         raise ValueError("insert_together() inserts new rows only")
     connection = connections[using]
     if not can_insert_together(*(type(obj) for obj in objs), using=using):
-        if source is not None:
-            raise ValueError("insert_together(source=...) needs PostgreSQL and models insert() may write")
+        if source is not None or also:
+            raise ValueError("insert_together(source=..., also=...) needs PostgreSQL and models insert() may write")
         for obj in objs:
             if obj.pk is None:
                 insert(obj, using)
             else:
                 obj.save(using=using, force_insert=True)
-        return
+        return []
     shape = tuple(_shape(obj) for obj in objs)
     if source is None and any(taken for _m, _p, taken in shape):
         raise ValueError("Taken values need a source")
-    sql, parts = _together_sql(shape, source.sql if source else None, using, connection.vendor)
+    expressions = tuple(expression for expression, _params in also)
+    sql, parts = _together_sql(shape, source.sql if source else None, expressions, using, connection.vendor)
     values = list(source.params) if source else []
     for obj, (fields, _returned) in zip(objs, parts, strict=True):
         for field in fields:
@@ -358,6 +369,8 @@ def insert_together(*objs: models.Model, source: Source | None = None, using: st
                     values.append(value.prefix)
             else:
                 values.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+    for _expression, params in also:
+        values += params
     with prepared(using), connection.cursor() as cursor:
         cursor.execute(sql, values)
         row = iter(cursor.fetchone())
@@ -365,6 +378,7 @@ def insert_together(*objs: models.Model, source: Source | None = None, using: st
         _read_back(obj, row, returned, connection)
         obj._state.adding = False
         obj._state.db = using
+    return list(row)
 
 
 def insert(obj: models.Model, using: str = "default") -> models.Model:

@@ -103,28 +103,70 @@ def events_suppressed():
 # whether anyone listens to the event. An event nobody listens to is not enqueued at all, which spares a go-live
 # spike one background task (a broker round trip and a worker's turn) per quiet P3 or P4 issue.
 _LISTENER_CHECKS: list[Callable[..., bool]] = []
+# The same question asked as SQL (``sql(event=, project_id=, hints=)``, registered with the check): True or
+# False when the facts at hand decide it, else a boolean SQL expression and its parameters, which a writer asks
+# inside the statement it runs anyway (the issue intake on PostgreSQL) instead of the check's own query. None:
+# no SQL form here; the check asks.
+_LISTENER_SQL: dict[Callable[..., bool], Callable[..., bool | tuple[str, tuple] | None]] = {}
 
 
-def listener_check(func: Callable[..., bool]) -> Callable[..., bool]:
-    """Register ``func`` as a listener check for ``publish`` (see ``_LISTENER_CHECKS``)."""
-    if func not in _LISTENER_CHECKS:
-        _LISTENER_CHECKS.append(func)
-    return func
+def listener_check(
+    func: Callable[..., bool] | None = None, *, sql: Callable[..., bool | tuple[str, tuple] | None] | None = None
+):
+    """Register ``func`` as a listener check for ``publish`` (see ``_LISTENER_CHECKS``), with its SQL form
+    ``sql`` if it has one (see ``_LISTENER_SQL``). A decorator, with or without arguments."""
+
+    def register(check: Callable[..., bool]) -> Callable[..., bool]:
+        if check not in _LISTENER_CHECKS:
+            _LISTENER_CHECKS.append(check)
+        if sql is not None:
+            _LISTENER_SQL[check] = sql
+        return check
+
+    return register if func is None else register(func)
 
 
-def publish(event: str, *, project_id: int, actor_id: int | None = None, hints: dict | None = None, **ids) -> None:
+def listeners_sql(event: str, *, project_id: int, hints: dict | None = None) -> bool | tuple[str, tuple] | None:
+    """Whether anyone listens to ``event``, as the registered checks' SQL forms give it: True or False when no
+    query is needed, else one boolean SQL expression with its parameters, whose value the writer passes on as
+    ``publish(..., listened=value)``. None when a check has no SQL form (``publish`` then asks the checks)."""
+    expressions, params = [], []
+    for check in _LISTENER_CHECKS:
+        form = _LISTENER_SQL.get(check)
+        answer = form(event=event, project_id=project_id, hints=hints or {}) if form else None
+        if answer is None:
+            return None
+        if answer is True:
+            return True
+        if answer is not False:
+            expressions.append(f"({answer[0]})")
+            params += answer[1]
+    return (" OR ".join(expressions), tuple(params)) if expressions else False
+
+
+def publish(
+    event: str,
+    *,
+    project_id: int,
+    actor_id: int | None = None,
+    hints: dict | None = None,
+    listened: bool | None = None,
+    **ids,
+) -> None:
     """Announce a domain event of a project (``issue.created``, ``phase.advanced`` ...) after commit.
 
     ``ids`` name the rows involved (``issue=12``); the notify app's dispatch task loads them, renders the webhook
     payloads and the e-mails. ``occurred_at`` is taken now, inside the transaction that caused the event.
     ``hints`` are facts the publisher already holds (``{"severity": "P3"}``) that let the listener checks decide
-    without a query; they are not passed on.
+    without a query; they are not passed on. ``listened``: the checks' answer, already asked (``listeners_sql``).
     """
     if getattr(_local, "suppressed", 0):
         return
-    if _LISTENER_CHECKS and not any(
-        check(event=event, project_id=project_id, hints=hints or {}) for check in _LISTENER_CHECKS
-    ):
+    if listened is None:
+        listened = not _LISTENER_CHECKS or any(
+            check(event=event, project_id=project_id, hints=hints or {}) for check in _LISTENER_CHECKS
+        )
+    if not listened:
         return
     enqueue_on_commit(
         DISPATCH_EVENT,

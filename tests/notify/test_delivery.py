@@ -274,3 +274,49 @@ def test_a_disabled_webhook_does_not_make_an_event_enqueued(world, receiver, dja
     with django_capture_on_commit_callbacks() as callbacks:
         tracker_services.issue_create(actor=world.lead, project=world.project, title="Quiet", severity="P3")
     assert _dispatches(callbacks) == 0
+
+
+def test_another_projects_webhook_does_not_make_an_event_enqueued(world, receiver, django_capture_on_commit_callbacks):
+    services.webhook_create(
+        actor=world.other_lead, project=world.other_project, url=receiver.url, events=["issue.created"]
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        tracker_services.issue_create(actor=world.lead, project=world.project, title="Quiet", severity="P3")
+    assert _dispatches(callbacks) == 0
+
+
+@pytest.mark.parametrize(
+    ("severity", "hooks", "expected"),
+    [
+        ("P3", [], False),
+        ("P3", [("ACME", ["issue.created"], True)], True),
+        ("P3", [("ACME", ["issue.created", "phase.advanced"], True)], True),
+        ("P3", [("ACME", ["issue.created"], False)], False),  # disabled
+        ("P4", [("ACME", ["phase.advanced"], True)], False),
+        ("P3", [("GLOBEX", ["issue.created"], True)], False),  # another project's
+        ("P1", [], True),  # the consultants' e-mail
+    ],
+)
+def test_the_listener_question_in_sql_answers_as_the_check(world, receiver, severity, hooks, expected):
+    """``tasks.listeners_sql`` (asked inside the intake's statement on PostgreSQL) and the listener check give
+    the same answer."""
+    from django.db import connection
+
+    from golive import tasks
+
+    projects = {"ACME": (world.project, world.lead), "GLOBEX": (world.other_project, world.other_lead)}
+    for key, events, active in hooks:
+        project, lead = projects[key]
+        hook = services.webhook_create(actor=lead, project=project, url=receiver.url, events=events)
+        if not active:
+            services.webhook_update(actor=lead, webhook=hook, active=False)
+    hints = {"severity": severity}
+    assert services.event_has_listeners(event="issue.created", project_id=world.project.pk, hints=hints) is expected
+    answer = tasks.listeners_sql("issue.created", project_id=world.project.pk, hints=hints)
+    if isinstance(answer, tuple):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {answer[0]}", answer[1])
+            answer = cursor.fetchone()[0]
+    # Elsewhere than on PostgreSQL only an urgent issue is decided without the check's own query.
+    decided = connection.vendor == "postgresql" or severity in services.URGENT_SEVERITIES
+    assert answer is (expected if decided else None)

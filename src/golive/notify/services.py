@@ -283,19 +283,44 @@ def _notify(*, kind: str, project: Project | None, recipients, context: dict) ->
 URGENT_SEVERITIES = ("P1", "P2")
 
 
-@tasks.listener_check
+def _urgent(event: str, hints: dict) -> bool:
+    """A new urgent issue: its e-mail goes out whatever the webhooks (an unknown severity counts as urgent)."""
+    return event == "issue.created" and hints.get("severity", URGENT_SEVERITIES[0]) in URGENT_SEVERITIES
+
+
+def _listeners_sql(*, event: str, project_id: int, hints: dict) -> bool | tuple[str, tuple] | None:
+    """``event_has_listeners`` as SQL (``tasks.listeners_sql``): an active webhook of the project subscribed to
+    the event, asked inside the writer's statement. PostgreSQL only (the containment test of ``jsonb``)."""
+    if _urgent(event, hints):
+        return True
+    if connection.vendor != "postgresql":
+        return None
+    meta = Webhook._meta
+    quote = connection.ops.quote_name
+    sql = (
+        f"EXISTS (SELECT 1 FROM {quote(meta.db_table)} WHERE {_column(meta, quote, 'project')} = %s "
+        f"AND {_column(meta, quote, 'active')} AND {_column(meta, quote, 'events')} @> CAST(%s AS jsonb))"
+    )
+    return sql, (project_id, json.dumps([event]))
+
+
+def _column(meta, quote, name: str) -> str:
+    return quote(meta.get_field(name).column)
+
+
+@tasks.listener_check(sql=_listeners_sql)
 def event_has_listeners(*, event: str, project_id: int, hints: dict) -> bool:
     """Whether ``event_dispatch`` would have anything to do for this event: an active webhook of the project
     subscribed to it, or the e-mail of a new urgent issue. One query at most; none for an urgent issue."""
-    if event == "issue.created" and hints.get("severity", URGENT_SEVERITIES[0]) in URGENT_SEVERITIES:
+    if _urgent(event, hints):
         return True
     # Asked inside every issue creation of a spike: one plain SELECT, without the ORM's query compilation (which
     # would cost more than the rest of the check).
     meta = Webhook._meta
     quote = connection.ops.quote_name
     sql = (
-        f"SELECT {quote(meta.get_field('events').column)} FROM {quote(meta.db_table)} "
-        f"WHERE {quote(meta.get_field('project').column)} = %s AND {quote(meta.get_field('active').column)}"
+        f"SELECT {_column(meta, quote, 'events')} FROM {quote(meta.db_table)} "
+        f"WHERE {_column(meta, quote, 'project')} = %s AND {_column(meta, quote, 'active')}"
     )
     with prepared(), connection.cursor() as cursor:
         cursor.execute(sql, [project_id])
