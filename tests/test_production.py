@@ -104,7 +104,7 @@ def test_only_the_hot_paths_statements_are_prepared_on_postgresql(world, api, se
     token_lookup = _token_sql(connection.vendor).split(" FROM ")[1].split(" WHERE ")[0]
     # The token look-up and the issue insert are parsed and planned once per connection (when enabled) ...
     assert any(token_lookup in text for text in prepared) is enabled
-    assert any(text.startswith('INSERT INTO "tracker_issue"') for text in prepared) is enabled
+    assert any('INSERT INTO "tracker_issue" (' in text for text in prepared) is enabled
     # ... the ORM's list query never: it is planned with its own values every time.
     assert not any('FROM "lifecycle_project"' in text and "ORDER BY" in text for text in prepared)
 

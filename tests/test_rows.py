@@ -155,6 +155,93 @@ def test_unknown_key_is_404_and_admin_takes_the_orm_path(world):
 
 
 # --------------------------------------------------------------------------------------------------------------
+# The project of a project route read with the API token (ProjectScopedView.token_read)
+
+
+def _read_with_token(user, key: str, token: str | None = None):
+    """Authenticate ``user``'s token for the issue list of project ``key``: (user, project or None, or the
+    marker of a project left to project_get_for_user)."""
+    from golive.api import _UNREAD
+    from golive.tracker.api import IssueListView
+
+    token = token or Token.objects.get_or_create(user=user)[0].key
+    view = IssueListView()
+    authentication = TokenAuthentication()
+    authentication.joined = view.token_read({"key": key})
+    found, _token = authentication.authenticate_credentials(token)
+    return found, view.__dict__.get("_token_project", _UNREAD)
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        ("lead", Role.CONSULTANT_LEAD),
+        ("consultant", Role.CONSULTANT),
+        ("support", Role.SUPPORT),
+        ("customer_lead", Role.CUSTOMER_LEAD),
+        ("customer_member", Role.CUSTOMER_MEMBER),
+    ],
+)
+def test_token_reads_the_project_the_selector_reads(world, django_assert_num_queries, name, role):
+    tracker.sla_policy_set(actor=world.lead, project=world.project, policy=tracker.policy_for(world.project))
+    token = Token.objects.create(user=getattr(world, name)).key
+    with django_assert_num_queries(1):
+        user, project = _read_with_token(getattr(world, name), "ACME", token)
+        phase, policy = project.current_phase, project.sla_policy
+        assert roles_for(user, project) == frozenset({role})
+    expected = project_get_for_user(_fresh(getattr(world, name)), "ACME", select=INTAKE_SELECT)
+    assert values(project) == values(expected)
+    assert values(phase) == values(expected.current_phase)
+    assert values(policy) == values(expected.sla_policy) and policy.project is project
+    assert values(user) == values(User.objects.get(pk=user.pk))
+
+
+@pytest.mark.parametrize("name", ["outsider", "other_customer", "other_lead"])
+def test_token_reads_no_project_for_non_members_and_other_customers(world, name):
+    _user, project = _read_with_token(getattr(world, name), "ACME")
+    assert project is None
+
+
+def test_token_reads_no_project_of_another_customer_despite_a_membership(world):
+    # A membership row that the services would refuse (a Globex user on Acme's project): tenancy still holds.
+    Membership.objects.create(project=world.project, user=world.other_customer, role=Role.CUSTOMER_MEMBER)
+    user, project = _read_with_token(world.other_customer, "ACME")
+    assert project is None and not getattr(user, "_golive_roles", {})
+
+
+def test_token_reads_no_project_for_a_member_without_organization_or_an_unknown_key(world):
+    loner = UserFactory(username="loner")
+    Membership.objects.create(project=world.project, user=loner, role=Role.CONSULTANT)
+    assert _read_with_token(loner, "ACME")[1] is None
+    assert _read_with_token(world.lead, "NOPE")[1] is None
+
+
+def test_token_leaves_an_administrators_project_to_the_selector(world):
+    from golive.api import _UNREAD
+
+    assert _read_with_token(world.admin, "GLOBEX")[1] is _UNREAD
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "status"),
+    [
+        ("customer_member", "ACME", 200),
+        ("other_customer", "ACME", 404),
+        ("outsider", "ACME", 404),
+        ("lead", "NOPE", 404),
+        ("admin", "GLOBEX", 200),
+    ],
+)
+def test_api_with_a_token_answers_as_with_a_session(world, client, name, key, status):
+    user = getattr(world, name)
+    token = Token.objects.create(user=user).key
+    path = f"/api/v1/projects/{key}/issues/"
+    assert client.get(path, HTTP_AUTHORIZATION=f"Token {token}").status_code == status
+    client.force_login(user)
+    assert client.get(path).status_code == status
+
+
+# --------------------------------------------------------------------------------------------------------------
 # Inserts
 
 

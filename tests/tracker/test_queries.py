@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from rest_framework.authtoken.models import Token
 
 from golive.accounts.models import User
 from golive.tracker import services
@@ -86,6 +87,22 @@ def test_issue_intake_outside_a_transaction(world, api, django_assert_num_querie
     """As a server runs it (autocommit): on PostgreSQL no transaction is opened at all, the one statement is
     atomic by itself. The first issue of a project (no sequence row yet) costs the same."""
     _intake(api, world, existing, INTAKE_AUTOCOMMIT, django_assert_num_queries)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_issue_intake_with_an_api_token(world, client, django_assert_num_queries):
+    """As an integration calls it: the token's query also reads the project (ProjectScopedView.token_read), so
+    the token costs no query of its own."""
+    token = Token.objects.create(user=world.customer_member).key
+    report(world)
+    with django_assert_num_queries(INTAKE_AUTOCOMMIT):
+        response = client.post(
+            "/api/v1/projects/ACME/issues/",
+            {"title": "Checkout fails", "severity": "P3"},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Token {token}",
+        )
+    assert response.status_code == 201 and response.json()["number"] == 2
 
 
 def test_the_event_of_a_quiet_issue_costs_two_reads_and_writes_nothing(world, django_assert_num_queries):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import zoneinfo
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
@@ -102,28 +103,39 @@ def _joins(select: tuple[str, ...]) -> tuple[tuple[str, type, str, str], ...]:
     return tuple(joins)
 
 
+def _column(model, name: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+@functools.cache
+def _plain_columns(select: tuple[str, ...], vendor: str) -> str:
+    """The select list of a plain project read: the project, the relations of ``select``, the caller's role."""
+    parts = [rows.columns(Project).select("p")]
+    parts += [rows.columns(model).select(f"r{n}") for n, (_name, model, _c, _p) in enumerate(_joins(select))]
+    parts.append(f"m.{_column(Membership, 'role')}")
+    return ", ".join(parts)
+
+
+@functools.cache
+def _plain_joins(select: tuple[str, ...], vendor: str) -> str:
+    """The relations of ``select`` joined to the project ``p``."""
+    quote = connection.ops.quote_name
+    return " ".join(
+        f"LEFT JOIN {quote(model._meta.db_table)} r{n} ON r{n}.{quote(column_name)} = p.{quote(project_column)}"
+        for n, (_name, model, column_name, project_column) in enumerate(_joins(select))
+    )
+
+
 @functools.cache
 def _plain_sql(select: tuple[str, ...], customer_side: bool, vendor: str) -> str:
     quote = connection.ops.quote_name
-
-    def column(model, name: str) -> str:
-        return quote(model._meta.get_field(name).column)
-
-    parts = [rows.columns(Project).select("p")]
-    joins = []
-    for n, (_name, model, column_name, project_column) in enumerate(_joins(select)):
-        parts.append(rows.columns(model).select(f"r{n}"))
-        joins.append(
-            f"LEFT JOIN {quote(model._meta.db_table)} r{n} ON r{n}.{quote(column_name)} = p.{quote(project_column)}"
-        )
-    parts.append(f"m.{column(Membership, 'role')}")
     # As project_list_for_user (_own_customer_only): only the projects of the caller's own organization.
-    tenancy = f" AND p.{column(Project, 'customer')} = %s" if customer_side else ""
+    tenancy = f" AND p.{_column(Project, 'customer')} = %s" if customer_side else ""
     return (
-        f"SELECT {', '.join(parts)} FROM {quote(Project._meta.db_table)} p "
+        f"SELECT {_plain_columns(select, vendor)} FROM {quote(Project._meta.db_table)} p "
         f"JOIN {quote(Membership._meta.db_table)} m "
-        f"ON m.{column(Membership, 'project')} = p.{column(Project, 'id')} AND m.{column(Membership, 'user')} = %s "
-        f"{' '.join(joins)} WHERE p.{column(Project, 'key')} = %s{tenancy}"
+        f"ON m.{_column(Membership, 'project')} = p.{_column(Project, 'id')} AND m.{_column(Membership, 'user')} = %s "
+        f"{_plain_joins(select, vendor)} WHERE p.{_column(Project, 'key')} = %s{tenancy}"
     )
 
 
@@ -142,6 +154,13 @@ def _project_get_plain(user, key: str, select: tuple[str, ...]) -> Project:
         row = cursor.fetchone()
     if row is None:
         raise Http404("No such project.")
+    project, role = _plain_project(select, row)
+    roles_remember(user, project, role)
+    return project
+
+
+def _plain_project(select: tuple[str, ...], row) -> tuple[Project, str]:
+    """The project of a plain read's row (``_plain_columns``) with its relations cached, and the caller's role."""
     joins = _joins(select)
     parts = [rows.columns(Project), *(rows.columns(model) for _name, model, _c, _p in joins)]
     values = rows.split(row, *parts)
@@ -152,7 +171,46 @@ def _project_get_plain(user, key: str, select: tuple[str, ...]) -> Project:
         field.set_cached_value(project, related)
         if related is not None and not field.concrete:
             field.field.set_cached_value(related, project)  # policy.project, as select_related sets it
-    roles_remember(user, project, values[-1][0])
+    return project, values[-1][0]
+
+
+@dataclass(frozen=True)
+class ProjectJoin:
+    """The plain read of one project by key for a member, carried by another query that finds the caller (the
+    token authentication of an API call: the token, its user and the project in one query). ``columns`` go in
+    its select list, ``join`` after its FROM (``user`` there is the caller's id column, ``%s`` the key)."""
+
+    select: tuple[str, ...]
+    columns: str
+    join: str
+
+
+@functools.cache
+def project_join(select: tuple[str, ...], user: str, vendor: str) -> ProjectJoin:
+    """The :class:`ProjectJoin` of a project read with the relations ``select``, for a caller whose id is the
+    column ``user`` of the carrying query."""
+    quote = connection.ops.quote_name
+    join = (
+        f"LEFT JOIN ({quote(Project._meta.db_table)} p JOIN {quote(Membership._meta.db_table)} m "
+        f"ON m.{_column(Membership, 'project')} = p.{_column(Project, 'id')} {_plain_joins(select, vendor)}) "
+        f"ON p.{_column(Project, 'key')} = %s AND m.{_column(Membership, 'user')} = {user}"
+    )
+    return ProjectJoin(select=select, columns=_plain_columns(select, vendor), join=join)
+
+
+def project_from_join(user, joined: ProjectJoin, row) -> Project | None:
+    """The project a :class:`ProjectJoin` read for ``user`` (its columns of the row), as
+    ``project_get_for_user(user, key, select=joined.select)`` gives it; None where that gives a 404 (no project
+    of that key, not a member, another customer's project). Not for administrators (they see every project)."""
+    if user.is_admin:
+        raise ValueError("an administrator's project is read by project_get_for_user")
+    if row[0] is None:  # the project's id: no such project among the caller's memberships
+        return None
+    project, role = _plain_project(joined.select, row)
+    # As project_list_for_user (_own_customer_only): only the projects of the caller's own organization.
+    if _own_customer_only(user) and (user.organization_id is None or project.customer_id != user.organization_id):
+        return None
+    roles_remember(user, project, role)
     return project
 
 
