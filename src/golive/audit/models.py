@@ -35,8 +35,15 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=200)
+    # No index of its own: audit_project_at (project, -at) serves every look-up by project, and each audited write
+    # (every issue of a go-live spike) would maintain both.
     project = models.ForeignKey(
-        "lifecycle.Project", null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+        "lifecycle.Project",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+        db_index=False,
     )
     changes = models.JSONField(default=dict, blank=True)
 

@@ -88,7 +88,9 @@ def next_due_expression() -> models.Case:
 class Issue(models.Model):
     """A problem, question or request reported on a project, with its SLA clocks."""
 
-    project = models.ForeignKey("lifecycle.Project", on_delete=models.CASCADE, related_name="issues")
+    # No index of its own: the unique (project, number) index and the others led by the project serve every
+    # look-up by project, and each new issue would maintain one more.
+    project = models.ForeignKey("lifecycle.Project", on_delete=models.CASCADE, related_name="issues", db_index=False)
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
