@@ -531,7 +531,9 @@ def _flag_and_record(breached, metric: str, as_of: dt.datetime) -> int:
     (the events go to the rows the UPDATE returns); how many issues it flagged."""
     query = breached.query.chain(UpdateQuery)
     query.add_update_values({f"{metric}_breached": True})
-    update, params = query.get_compiler(connection.alias).as_sql()
+    compiler = query.get_compiler(connection.alias)
+    compiler.pre_sql_setup()  # as the ORM's update() does (a condition across tables becomes a pk__in)
+    update, params = compiler.as_sql()
     quote = connection.ops.quote_name
     events = IssueEvent._meta
     columns = ", ".join(quote(events.get_field(name).column) for name in ("issue", "at", "kind", "data", "public"))
