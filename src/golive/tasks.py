@@ -129,7 +129,10 @@ def listener_check(
 def listeners_sql(event: str, *, project_id: int, hints: dict | None = None) -> bool | tuple[str, tuple] | None:
     """Whether anyone listens to ``event``, as the registered checks' SQL forms give it: True or False when no
     query is needed, else one boolean SQL expression with its parameters, whose value the writer passes on as
-    ``publish(..., listened=value)``. None when a check has no SQL form (``publish`` then asks the checks)."""
+    ``publish(..., listened=value)``. None when a check has no SQL form (``publish`` then asks the checks).
+    With no check registered, True: as ``publish`` has it, every event is then enqueued."""
+    if not _LISTENER_CHECKS:
+        return True
     expressions, params = [], []
     for check in _LISTENER_CHECKS:
         form = _LISTENER_SQL.get(check)

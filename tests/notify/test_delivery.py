@@ -320,3 +320,11 @@ def test_the_listener_question_in_sql_answers_as_the_check(world, receiver, seve
     # Elsewhere than on PostgreSQL only an urgent issue is decided without the check's own query.
     decided = connection.vendor == "postgresql" or severity in services.URGENT_SEVERITIES
     assert answer is (expected if decided else None)
+
+
+def test_without_listener_checks_the_sql_form_enqueues_as_publish_does(monkeypatch):
+    """No app registered a check: ``publish`` enqueues every event, and the SQL form must answer the same."""
+    from golive import tasks
+
+    monkeypatch.setattr(tasks, "_LISTENER_CHECKS", [])
+    assert tasks.listeners_sql("issue.created", project_id=1, hints={"severity": "P4"}) is True
