@@ -81,16 +81,17 @@ def _fresh(user):
     return User.objects.select_related("organization").get(pk=user.pk)
 
 
-@pytest.mark.parametrize(
-    ("name", "role"),
-    [
-        ("lead", Role.CONSULTANT_LEAD),
-        ("consultant", Role.CONSULTANT),
-        ("support", Role.SUPPORT),
-        ("customer_lead", Role.CUSTOMER_LEAD),
-        ("customer_member", Role.CUSTOMER_MEMBER),
-    ],
-)
+# The world's members of ACME and their roles.
+MEMBERS = [
+    ("lead", Role.CONSULTANT_LEAD),
+    ("consultant", Role.CONSULTANT),
+    ("support", Role.SUPPORT),
+    ("customer_lead", Role.CUSTOMER_LEAD),
+    ("customer_member", Role.CUSTOMER_MEMBER),
+]
+
+
+@pytest.mark.parametrize(("name", "role"), MEMBERS)
 def test_member_gets_the_project_and_its_relations_in_one_query(world, django_assert_num_queries, name, role):
     tracker.sla_policy_set(actor=world.lead, project=world.project, policy=tracker.policy_for(world.project))
     user = _fresh(getattr(world, name))
@@ -172,16 +173,7 @@ def _read_with_token(user, key: str, token: str | None = None):
     return found, view.__dict__.get("_token_project", _UNREAD)
 
 
-@pytest.mark.parametrize(
-    ("name", "role"),
-    [
-        ("lead", Role.CONSULTANT_LEAD),
-        ("consultant", Role.CONSULTANT),
-        ("support", Role.SUPPORT),
-        ("customer_lead", Role.CUSTOMER_LEAD),
-        ("customer_member", Role.CUSTOMER_MEMBER),
-    ],
-)
+@pytest.mark.parametrize(("name", "role"), MEMBERS)
 def test_token_reads_the_project_the_selector_reads(world, django_assert_num_queries, name, role):
     tracker.sla_policy_set(actor=world.lead, project=world.project, policy=tracker.policy_for(world.project))
     token = Token.objects.create(user=getattr(world, name)).key

@@ -91,8 +91,8 @@ def test_failed_creation_does_not_use_up_a_number(world):
     assert report(world).number == 2
 
 
-def _failing_event(monkeypatch) -> None:
-    """Make the creation's writes fail after its number step: its timeline event lacks a NOT NULL value."""
+def _report_failing(world, monkeypatch) -> None:
+    """Report an issue whose writes fail after its number step (its timeline event lacks a NOT NULL value)."""
     real = services._created_rows
 
     def failing(issue, actor, changes):
@@ -100,7 +100,10 @@ def _failing_event(monkeypatch) -> None:
         created.kind = None
         return created, audit
 
-    monkeypatch.setattr(services, "_created_rows", failing)
+    with monkeypatch.context() as patched:
+        patched.setattr(services, "_created_rows", failing)
+        with pytest.raises(IntegrityError):
+            report(world, title="lost")
 
 
 def _nothing_written(world, titles: list[str]) -> None:
@@ -117,10 +120,7 @@ def test_a_failed_write_leaves_no_row_and_no_number_behind(world, monkeypatch):
     """As a server runs it (autocommit): the number, the issue, its event and its audit row stand or fall
     together."""
     report(world, title="first")
-    with monkeypatch.context() as patched:
-        _failing_event(patched)
-        with pytest.raises(IntegrityError):
-            report(world, title="lost")
+    _report_failing(world, monkeypatch)
     _nothing_written(world, ["first"])
     assert report(world, title="second").number == 2
 
@@ -129,10 +129,7 @@ def test_a_failed_write_inside_a_callers_transaction_leaves_it_usable(world, mon
     """A caller that catches the failure in its own transaction goes on: the creation ran in a savepoint."""
     report(world, title="first")
     with transaction.atomic():
-        with monkeypatch.context() as patched:
-            _failing_event(patched)
-            with pytest.raises(IntegrityError):
-                report(world, title="lost")
+        _report_failing(world, monkeypatch)
         _nothing_written(world, ["first"])
         assert report(world, title="second").number == 2
     _nothing_written(world, ["first", "second"])
